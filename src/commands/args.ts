@@ -1,0 +1,83 @@
+// Argument parsing shared by the command families. Each parser replies the Redis error
+// itself and returns null on failure, so handlers read as: `const n = intArg(c, ...); if
+// (n === null) return;`.
+
+import type { Client } from '../server/client.js';
+import { parseFloat64, parseInt64 } from '../resp/numbers.js';
+import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_WRONGTYPE, errInvalidExpire } from './errors.js';
+
+/** A signed 64-bit integer argument restricted to JS safe integers. */
+export function intArg(c: Client, s: string, error = ERR_NOT_INTEGER): number | null {
+  const v = parseInt64(s);
+  if (typeof v !== 'number') {
+    c.reply.error(error);
+    return null;
+  }
+  return v;
+}
+
+/** A full-range signed 64-bit integer (INCRBY and friends need the whole int64 range). */
+export function int64Arg(c: Client, s: string, error = ERR_NOT_INTEGER): bigint | null {
+  const v = parseInt64(s);
+  if (v === null) {
+    c.reply.error(error);
+    return null;
+  }
+  return BigInt(v);
+}
+
+/** A float argument (INCRBYFLOAT, ZADD scores ...), "inf" accepted unless disallowed. */
+export function floatArg(c: Client, s: string, allowInf = true, error = ERR_NOT_FLOAT): number | null {
+  const v = parseFloat64(s, allowInf);
+  if (v === null) {
+    c.reply.error(error);
+    return null;
+  }
+  return v;
+}
+
+/** Case-insensitive comparison of an argument with an upper-case option name. */
+export function isOpt(arg: string, upper: string): boolean {
+  return arg.length === upper.length && arg.toUpperCase() === upper;
+}
+
+export type ExpireUnit = 'EX' | 'PX' | 'EXAT' | 'PXAT';
+
+/**
+ * Redis's getExpireMillisecondsOrReply: turns the argument of EX/PX/EXAT/PXAT into an
+ * absolute Unix time in ms, relative to the command's time. Non-integers get the integer
+ * error; zero, negative and overflowing times get "invalid expire time in '<cmd>' command".
+ */
+export function absoluteExpireArg(c: Client, text: string, unit: ExpireUnit, commandName: string): number | null {
+  const v = parseInt64(text);
+  if (v === null) {
+    c.reply.error(ERR_NOT_INTEGER);
+    return null;
+  }
+  let ms = BigInt(v);
+  const seconds = unit === 'EX' || unit === 'EXAT';
+  if (ms <= 0n || (seconds && ms > INT64_MAX / 1000n)) {
+    c.reply.error(errInvalidExpire(commandName));
+    return null;
+  }
+  if (seconds) ms *= 1000n;
+  if (unit === 'EX' || unit === 'PX') ms += BigInt(c.server.keyspace.time);
+  if (ms <= 0n || ms > INT64_MAX) {
+    c.reply.error(errInvalidExpire(commandName));
+    return null;
+  }
+  return Number(ms);
+}
+
+const INT64_MAX = 9223372036854775807n;
+
+/** The string value at `key` for a read; replies WRONGTYPE and returns false for other types. */
+export function readString(c: Client, key: string): string | null | false {
+  const v = c.db.lookupRead(key);
+  if (v === undefined) return null;
+  if (typeof v !== 'string') {
+    c.reply.error(ERR_WRONGTYPE);
+    return false;
+  }
+  return v;
+}

@@ -1,0 +1,48 @@
+// The command table: every command family's specs, indexed by lower-case name.
+
+import { Command, type CommandSpec } from './types.js';
+import { connectionCommands } from './connection.js';
+import { stringCommands } from './strings.js';
+import { keyCommands } from './keys.js';
+import { expireCommands } from './expire.js';
+import { transactionCommands } from './transactions.js';
+import { serverCommands } from './server.js';
+
+export const ALL_COMMAND_SPECS: readonly (readonly CommandSpec[])[] = [
+  connectionCommands,
+  stringCommands,
+  keyCommands,
+  expireCommands,
+  transactionCommands,
+  serverCommands,
+];
+
+export class CommandTable {
+  private readonly byName = new Map<string, Command>();
+
+  constructor(families: readonly (readonly CommandSpec[])[] = ALL_COMMAND_SPECS) {
+    for (const family of families) {
+      for (const spec of family) {
+        if (this.byName.has(spec.name)) throw new Error(`duplicate command ${spec.name}`);
+        this.byName.set(spec.name, new Command(spec));
+      }
+    }
+  }
+
+  /** Case-insensitive lookup of a top-level command. */
+  lookup(name: string): Command | undefined {
+    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  all(): IterableIterator<Command> {
+    return this.byName.values();
+  }
+
+  resetStats(): void {
+    for (const c of this.byName.values()) c.resetStats();
+  }
+}

@@ -1,0 +1,37 @@
+// The embedding API:
+//   import { startServer } from 'nodis';
+//   const srv = await startServer({ port: 0, dir: './data' });   // srv.port, await srv.close()
+// Options are Redis configuration names (as in redis.conf / CONFIG SET), with values as
+// strings, numbers or booleans. Every server is independent: nothing is shared between them.
+
+import { Config, type ConfigValue } from './server/config.js';
+import { Server } from './server/server.js';
+import { applyOptions } from './server/options.js';
+
+export type ServerOptions = Record<string, string | number | boolean | readonly string[]>;
+
+export interface RunningServer {
+  /** The TCP port the server listens on (resolved when `port: 0` was asked). */
+  readonly port: number;
+  /** The server instance, for in-process inspection (tests, embedding). */
+  readonly server: Server;
+  /** Stops listening and disconnects every client. */
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const config = new Config();
+  // Embedded servers default to an ephemeral-port-friendly, quiet setup; explicit options win.
+  const merged: ServerOptions = { loglevel: 'warning', ...options };
+  applyOptions(config, merged, 'startServer options');
+  const server = new Server(config);
+  await server.listen();
+  return {
+    port: server.port,
+    server,
+    close: () => server.close(),
+  };
+}
+
+export { Server, Config };
+export type { ConfigValue };

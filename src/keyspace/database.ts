@@ -1,0 +1,263 @@
+// One numbered database: the dict of keys, their expiry, and a stable scan order.
+//
+// Every mutation of the data goes through the small API below (add, overwrite, delete,
+// expire, persist, modified, clear); each call reports to the KeyspaceHost, which counts
+// `dirty`, marks WATCHed keys, and will let point-in-time views see the change. Handlers
+// that mutate a collection in place first get it with lookupWrite() and then call
+// modified().
+//
+// SCAN guarantee: each key gets a sequence number at insertion and is appended to `order`;
+// a cursor is the sequence number to resume from. A key present for the whole scan keeps its
+// entry (overwrites reuse it), so a cursor that only moves forward must reach it. Deleted
+// entries are flagged dead and compacted away once they outnumber the live ones.
+
+import type { Entry, Value } from './types.js';
+
+export interface KeyspaceHost {
+  /** True while the AOF is being replayed: nothing expires then. */
+  readonly loading: boolean;
+  /** The time commands see ("now" of the command being executed). */
+  now(): number;
+  /** A key changed (write, delete, expire, flush): count dirty, touch WATCHers, notify views. */
+  keyModified(db: Database, key: string): void;
+  /** A key was found expired and removed; the host propagates it as DEL. */
+  keyExpired(db: Database, key: string): void;
+  /** Read statistics (keyspace_hits / keyspace_misses). */
+  countLookup(hit: boolean): void;
+  /** Is an LFU maxmemory-policy active (changes what `access`/`freq` track). */
+  readonly lfu: boolean;
+}
+
+const COMPACT_MIN_DEAD = 1024;
+
+export class Database {
+  private dict = new Map<string, Entry>();
+  private order: Entry[] = [];
+  private deadInOrder = 0;
+  private nextSeq = 1;
+  /** Keys with a TTL, for the active expiry cycle. */
+  volatile = new Set<string>();
+
+  constructor(
+    readonly id: number,
+    private readonly host: KeyspaceHost,
+  ) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  get expiresCount(): number {
+    return this.volatile.size;
+  }
+
+  // ---- lookups ------------------------------------------------------------------------
+
+  /**
+   * The live entry for `key`, or undefined. Expires the key if its time has passed (unless
+   * loading). Does not touch access time or statistics.
+   */
+  getEntry(key: string): Entry | undefined {
+    const e = this.dict.get(key);
+    if (e === undefined) return undefined;
+    if (e.expireAt !== 0 && e.expireAt <= this.host.now() && !this.host.loading) {
+      this.expireEntry(e);
+      return undefined;
+    }
+    return e;
+  }
+
+  /** Lookup for a read command: counts hits/misses and updates the access time. */
+  lookupRead(key: string): Value | undefined {
+    const e = this.getEntry(key);
+    this.host.countLookup(e !== undefined);
+    if (e === undefined) return undefined;
+    this.touchAccess(e);
+    return e.value;
+  }
+
+  /**
+   * Lookup for a write command: the value may be mutated in place afterwards, and the
+   * handler must then call modified(key).
+   */
+  lookupWrite(key: string): Value | undefined {
+    const e = this.getEntry(key);
+    if (e === undefined) return undefined;
+    this.touchAccess(e);
+    return e.value;
+  }
+
+  /** Whether the key exists (expiring it lazily), without touching access time. */
+  has(key: string): boolean {
+    return this.getEntry(key) !== undefined;
+  }
+
+  /** Absolute expiry in ms, -1 if the key has none (the key must exist). */
+  getExpire(key: string): number {
+    const e = this.getEntry(key);
+    return e === undefined || e.expireAt === 0 ? -1 : e.expireAt;
+  }
+
+  private touchAccess(e: Entry): void {
+    if (!this.host.lfu) {
+      e.access = this.host.now();
+      return;
+    }
+    // Redis's LFU: decay by elapsed minutes, then a logarithmic increment (lfu-log-factor 10).
+    const now = this.host.now();
+    const minutes = Math.floor((now - e.access) / 60000);
+    if (minutes > 0) e.freq = Math.max(0, e.freq - minutes);
+    if (e.freq < 255) {
+      const baseval = Math.max(0, e.freq - 5);
+      if (Math.random() < 1 / (baseval * 10 + 1)) e.freq++;
+    }
+    e.access = now;
+  }
+
+  // ---- mutations ----------------------------------------------------------------------
+
+  /** Adds a key that does not exist. */
+  add(key: string, value: Value): void {
+    const e: Entry = { key, value, expireAt: 0, access: this.host.now(), freq: 5, seq: this.nextSeq++, dead: false };
+    this.dict.set(key, e);
+    this.order.push(e);
+    this.host.keyModified(this, key);
+  }
+
+  /**
+   * Sets the value of a key, creating it if needed (Redis's setKey). The TTL is removed
+   * unless keepTtl.
+   */
+  set(key: string, value: Value, keepTtl = false): void {
+    const e = this.getEntry(key);
+    if (e === undefined) {
+      this.add(key, value);
+      return;
+    }
+    e.value = value;
+    if (!keepTtl && e.expireAt !== 0) {
+      e.expireAt = 0;
+      this.volatile.delete(key);
+    }
+    this.host.keyModified(this, key);
+  }
+
+  /** Removes a key; false if it did not exist. */
+  delete(key: string): boolean {
+    const e = this.getEntry(key);
+    if (e === undefined) return false;
+    this.unlink(e);
+    this.host.keyModified(this, key);
+    return true;
+  }
+
+  /** Sets an absolute expiry (ms) on an existing key. */
+  setExpire(key: string, when: number): boolean {
+    const e = this.getEntry(key);
+    if (e === undefined) return false;
+    e.expireAt = when;
+    this.volatile.add(key);
+    this.host.keyModified(this, key);
+    return true;
+  }
+
+  /** Removes the TTL of a key; false if it had none or does not exist. */
+  persist(key: string): boolean {
+    const e = this.getEntry(key);
+    if (e === undefined || e.expireAt === 0) return false;
+    e.expireAt = 0;
+    this.volatile.delete(key);
+    this.host.keyModified(this, key);
+    return true;
+  }
+
+  /** Reports an in-place change of the value of `key` (obtained through lookupWrite). */
+  modified(key: string): void {
+    this.host.keyModified(this, key);
+  }
+
+  /** Removes every key; returns how many there were. */
+  clear(): number {
+    const removed = this.dict.size;
+    for (const e of this.dict.values()) e.dead = true;
+    this.dict = new Map();
+    this.order = [];
+    this.deadInOrder = 0;
+    this.volatile = new Set();
+    return removed;
+  }
+
+  /** Exchanges the whole contents with another database (SWAPDB); ids stay in place. */
+  swapContents(other: Database): void {
+    [this.dict, other.dict] = [other.dict, this.dict];
+    [this.order, other.order] = [other.order, this.order];
+    [this.deadInOrder, other.deadInOrder] = [other.deadInOrder, this.deadInOrder];
+    [this.nextSeq, other.nextSeq] = [other.nextSeq, this.nextSeq];
+    [this.volatile, other.volatile] = [other.volatile, this.volatile];
+  }
+
+  /**
+   * Deletes an entry whose TTL passed and reports it for propagation as DEL. Used by lazy
+   * lookups and the active cycle.
+   */
+  expireEntry(e: Entry): void {
+    this.unlink(e);
+    this.host.keyExpired(this, e.key);
+  }
+
+  private unlink(e: Entry): void {
+    this.dict.delete(e.key);
+    if (e.expireAt !== 0) this.volatile.delete(e.key);
+    e.dead = true;
+    this.deadInOrder++;
+    if (this.deadInOrder >= COMPACT_MIN_DEAD && this.deadInOrder * 2 > this.order.length) {
+      this.order = this.order.filter((x) => !x.dead);
+      this.deadInOrder = 0;
+    }
+  }
+
+  // ---- iteration ------------------------------------------------------------------------
+
+  /** Raw entry access for the active expiry cycle (no lazy expiry). */
+  peekEntry(key: string): Entry | undefined {
+    return this.dict.get(key);
+  }
+
+  /** Every entry, including logically expired ones not yet removed (KEYS filters them). */
+  entries(): IterableIterator<Entry> {
+    return this.dict.values();
+  }
+
+  /**
+   * One SCAN step: visits up to `count` slots of the scan order starting at cursor, calling
+   * `visit` for each live entry. Returns the next cursor (0 when done).
+   */
+  scan(cursor: number, count: number, visit: (e: Entry) => void): number {
+    const order = this.order;
+    // First position whose seq >= cursor (order is sorted by seq).
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order[mid]!.seq < cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    let i = lo;
+    const end = Math.min(order.length, lo + Math.max(1, count));
+    for (; i < end; i++) {
+      const e = order[i]!;
+      if (!e.dead) visit(e);
+    }
+    return i >= order.length ? 0 : order[i]!.seq;
+  }
+
+  /** A uniformly random live key, or undefined when empty. */
+  randomEntry(): Entry | undefined {
+    if (this.dict.size === 0) return undefined;
+    // Dead entries are at most half of `order`, so this loop ends quickly.
+    for (;;) {
+      const e = this.order[Math.floor(Math.random() * this.order.length)]!;
+      if (!e.dead) return e;
+    }
+  }
+}

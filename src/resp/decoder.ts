@@ -1,0 +1,304 @@
+// Incremental request decoder: turns socket bytes into argv arrays.
+//
+// Two request forms, as Redis accepts them:
+//   multibulk  *<argc>\r\n$<len>\r\n<bytes>\r\n ...   (what clients send)
+//   inline     PING\r\n   SET k "a b"\r\n             (what people type into telnet)
+// Frames may be split anywhere across reads. The decoder is pull-based: feed() stores bytes,
+// next() returns one complete argv at a time, so a blocked or paused client simply stops
+// pulling and the rest stays buffered. Arguments are latin1 strings: one char per byte, which
+// keeps them binary-safe and cheap to hash (see docs/binary-safety.md).
+
+export class ProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+export interface DecoderLimits {
+  /** proto-max-bulk-len: largest single argument. */
+  maxBulkLen: number;
+  /** Largest argc of one multibulk request. */
+  maxMultibulkLen: number;
+}
+
+/** Redis's PROTO_INLINE_MAX_SIZE: an inline request or a count line may not exceed 64 KiB. */
+export const INLINE_MAX_SIZE = 64 * 1024;
+/** Arguments at least this large are gathered into a dedicated buffer instead of re-concatenating reads. */
+const BIG_ARG = 32 * 1024;
+
+const CR = 13;
+const LF = 10;
+
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+
+export class RequestDecoder {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Arguments still expected by the multibulk request in progress (0 = between requests). */
+  private argsLeft = 0;
+  /** Length of the bulk argument whose header was read, -1 while waiting for a `$` line. */
+  private bulkLen = -1;
+  private argv: string[] = [];
+  /** A large argument being assembled across reads. */
+  private big: Buffer | null = null;
+  private bigFilled = 0;
+
+  constructor(private readonly limits: DecoderLimits) {}
+
+  /** Bytes received but not yet turned into commands (the query buffer of CLIENT LIST). */
+  get pendingBytes(): number {
+    return this.buf.length - this.pos + (this.big ? this.bigFilled : 0);
+  }
+
+  /** Whether a request has been started but not completed. */
+  get inRequest(): boolean {
+    return this.argsLeft > 0 || this.pos < this.buf.length;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.big !== null) {
+      // Fill the big argument straight from the socket chunk: no concatenation.
+      const want = this.big.length - this.bigFilled;
+      const n = Math.min(want, chunk.length);
+      chunk.copy(this.big, this.bigFilled, 0, n);
+      this.bigFilled += n;
+      if (n === chunk.length) return;
+      chunk = chunk.subarray(n);
+    }
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+      this.pos = 0;
+    } else {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.pos = 0;
+    }
+  }
+
+  /**
+   * The next complete request, or null when more bytes are needed.
+   * Throws ProtocolError (with Redis's exact text) on malformed input; the caller replies
+   * with it and closes the connection.
+   */
+  next(): string[] | null {
+    for (;;) {
+      if (this.big !== null) {
+        if (!this.finishBigArg()) return null;
+        if (this.argsLeft === 0) return this.takeArgv();
+        continue;
+      }
+      const buf = this.buf as Latin1Buffer;
+      const end = buf.length;
+      if (this.pos >= end) return null;
+      if (this.argsLeft === 0) {
+        if (buf[this.pos] !== 42 /* '*' */) {
+          const argv = this.parseInline();
+          if (argv === null) return null;
+          if (argv.length === 0) continue; // empty line: skipped
+          return argv;
+        }
+        const nl = buf.indexOf(LF, this.pos);
+        if (nl < 0) {
+          if (end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big mbulk count string');
+          return null;
+        }
+        const count = parseCountLine(buf, this.pos + 1, nl);
+        if (count === null || count > this.limits.maxMultibulkLen) {
+          throw new ProtocolError('Protocol error: invalid multibulk length');
+        }
+        this.pos = nl + 1;
+        if (count <= 0) continue; // "*0" and "*-1" are ignored, as in Redis
+        this.argsLeft = count;
+        this.argv = [];
+        this.bulkLen = -1;
+      }
+      // Inside a multibulk request: read `$<len>` then the payload, argsLeft times.
+      while (this.argsLeft > 0) {
+        if (this.bulkLen < 0) {
+          if (this.pos >= end) return null;
+          const nl = buf.indexOf(LF, this.pos);
+          if (nl < 0) {
+            if (end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big bulk count string');
+            return null;
+          }
+          if (buf[this.pos] !== 36 /* '$' */) {
+            throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
+          }
+          const len = parseCountLine(buf, this.pos + 1, nl);
+          if (len === null || len < 0 || len > this.limits.maxBulkLen) {
+            throw new ProtocolError('Protocol error: invalid bulk length');
+          }
+          this.pos = nl + 1;
+          this.bulkLen = len;
+          if (len >= BIG_ARG && end - this.pos < len + 2) {
+            this.big = Buffer.allocUnsafe(len + 2);
+            this.bigFilled = end - this.pos;
+            buf.copy(this.big, 0, this.pos, end);
+            this.pos = end;
+            if (!this.finishBigArg()) return null;
+            continue;
+          }
+        }
+        if (end - this.pos < this.bulkLen + 2) return null;
+        this.argv.push(buf.latin1Slice(this.pos, this.pos + this.bulkLen));
+        this.pos += this.bulkLen + 2;
+        this.bulkLen = -1;
+        this.argsLeft--;
+      }
+      return this.takeArgv();
+    }
+  }
+
+  private takeArgv(): string[] {
+    const argv = this.argv;
+    this.argv = [];
+    if (this.pos >= this.buf.length) {
+      // Drop the reference to the consumed socket chunk.
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
+    return argv;
+  }
+
+  /** Completes a big argument once all its bytes (plus CRLF) arrived. */
+  private finishBigArg(): boolean {
+    const big = this.big!;
+    if (this.bigFilled < big.length) {
+      // Bytes may still sit in buf after a feed() that overflowed the big buffer.
+      const avail = this.buf.length - this.pos;
+      if (avail > 0) {
+        const n = Math.min(avail, big.length - this.bigFilled);
+        this.buf.copy(big, this.bigFilled, this.pos, this.pos + n);
+        this.bigFilled += n;
+        this.pos += n;
+      }
+      if (this.bigFilled < big.length) return false;
+    }
+    this.argv.push((big as Latin1Buffer).latin1Slice(0, big.length - 2));
+    this.big = null;
+    this.bigFilled = 0;
+    this.bulkLen = -1;
+    this.argsLeft--;
+    return true;
+  }
+
+  /** One inline request, [] for an empty line, null when the line is not complete. */
+  private parseInline(): string[] | null {
+    const buf = this.buf as Latin1Buffer;
+    const nl = buf.indexOf(LF, this.pos);
+    if (nl < 0) {
+      if (buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big inline request');
+      return null;
+    }
+    let lineEnd = nl;
+    if (lineEnd > this.pos && buf[lineEnd - 1] === CR) lineEnd--;
+    const line = buf.latin1Slice(this.pos, lineEnd);
+    this.pos = nl + 1;
+    const argv = splitArgs(line);
+    if (argv === null) throw new ProtocolError('Protocol error: unbalanced quotes in request');
+    if (this.pos >= buf.length) {
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
+    return argv;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Parses the integer between `start` and the LF at `nl` (CR required before it), or null. */
+function parseCountLine(buf: Buffer, start: number, nl: number): number | null {
+  let end = nl;
+  if (end > start && buf[end - 1] === CR) end--;
+  else return null;
+  if (end <= start || end - start > 20) return null;
+  let i = start;
+  let negative = false;
+  if (buf[i] === 45 /* '-' */) {
+    negative = true;
+    i++;
+    if (i === end) return null;
+  }
+  let value = 0;
+  for (; i < end; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return null;
+    value = value * 10 + d;
+  }
+  if (!Number.isSafeInteger(value)) return null;
+  return negative ? -value : value;
+}
+
+function isHex(c: string): boolean {
+  return /^[0-9a-fA-F]$/.test(c);
+}
+
+/**
+ * Splits an inline line into arguments the way redis-cli and Redis's inline parser do:
+ * whitespace-separated, "double quotes" with \n \r \t \b \a \\ \" \xHH escapes,
+ * 'single quotes' with only \' escaped. A closing quote must be followed by a space or the
+ * end of the line. Returns null for unbalanced quotes. Shared with the config file parser.
+ */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    while (i < n && isSpace(line.charCodeAt(i))) i++;
+    if (i >= n) return out;
+    let current = '';
+    let inDouble = false;
+    let inSingle = false;
+    for (;;) {
+      if (inDouble) {
+        if (i >= n) return null;
+        const c = line[i]!;
+        if (c === '\\' && line[i + 1] === 'x' && i + 3 < n + 0 && isHex(line[i + 2] ?? '') && isHex(line[i + 3] ?? '')) {
+          current += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
+          i += 3;
+        } else if (c === '\\' && i + 1 < n) {
+          i++;
+          const e = line[i]!;
+          current += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+        } else if (c === '"') {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
+          inDouble = false;
+          i++;
+          break;
+        } else {
+          current += c;
+        }
+        i++;
+      } else if (inSingle) {
+        if (i >= n) return null;
+        const c = line[i]!;
+        if (c === '\\' && line[i + 1] === "'") {
+          current += "'";
+          i += 2;
+          continue;
+        } else if (c === "'") {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
+          inSingle = false;
+          i++;
+          break;
+        }
+        current += c;
+        i++;
+      } else {
+        if (i >= n) break;
+        const c = line[i]!;
+        if (isSpace(c.charCodeAt(0))) break;
+        if (c === '"') inDouble = true;
+        else if (c === "'") inSingle = true;
+        else current += c;
+        i++;
+      }
+    }
+    out.push(current);
+  }
+}
+
+function isSpace(code: number): boolean {
+  // isspace(): space, \t, \n, \v, \f, \r
+  return code === 32 || (code >= 9 && code <= 13);
+}

@@ -1,0 +1,228 @@
+// A client: one connection's state — selected database, protocol, authentication, MULTI
+// queue and WATCHed keys, reply mode — plus its input loop. A client without a socket is used
+// to replay the AOF through the same dispatcher (its replies are discarded).
+
+import type { Socket } from 'node:net';
+import { RequestDecoder, ProtocolError } from '../resp/decoder.js';
+import { ReplyWriter } from '../resp/reply.js';
+import type { Database } from '../keyspace/database.js';
+import type { Watcher } from '../keyspace/watch.js';
+import type { Command } from '../commands/types.js';
+import type { Server } from './server.js';
+
+export interface QueuedCommand {
+  readonly cmd: Command;
+  readonly argv: string[];
+}
+
+export interface WatchedKey {
+  readonly db: number;
+  readonly key: string;
+  /** The key was already logically expired when WATCHed (Redis 7.0: its expiry then does not abort EXEC). */
+  readonly expiredAtWatch: boolean;
+}
+
+export type ReplyMode = 'on' | 'off' | 'skip';
+
+export class Client implements Watcher {
+  readonly id: number;
+  readonly reply = new ReplyWriter();
+  readonly decoder: RequestDecoder;
+  /** Arguments of the command being executed (argv[0] is the name as sent). */
+  argv: string[] = [];
+  db: Database;
+  name = '';
+  libName = '';
+  libVer = '';
+  authenticated: boolean;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  /** Full name of the last command run (CLIENT LIST cmd=). */
+  lastCommand = 'NULL';
+
+  // Transactions
+  inMulti = false;
+  /** A command failed to queue: EXEC will abort with EXECABORT. */
+  multiError = false;
+  /** A WATCHed key was touched: EXEC will reply nil. */
+  dirtyCas = false;
+  multiQueue: QueuedCommand[] = [];
+  watched: WatchedKey[] = [];
+
+  // Per-call propagation requests, reset by the dispatcher before each call.
+  propagateArgv: readonly string[] | null = null;
+  propagationPrevented = false;
+  propagationForced = false;
+
+  replyMode: ReplyMode = 'on';
+  /** CLIENT REPLY SKIP: the next command's reply is dropped. */
+  skipNextReply = false;
+  monitor = false;
+  /** CLIENT NO-EVICT / NO-TOUCH flags. */
+  noEvict = false;
+  noTouch = false;
+  /** The client is parked (paused, or later blocked) and must not read further commands. */
+  parked = false;
+  /** Set once QUIT or a protocol error asks the connection to close after the reply. */
+  closeAfterReply = false;
+  closed = false;
+  /** Replies of this client are being held for the next before-sleep step. */
+  pendingWrite = false;
+  /** Set while the server re-runs a parked command (so a pause check does not re-park it). */
+  pendingArgv: string[] | null = null;
+
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+
+  constructor(
+    readonly server: Server,
+    readonly socket: Socket | null,
+  ) {
+    this.id = server.nextClientId();
+    this.db = server.keyspace.dbs[0]!;
+    this.authenticated = !server.requiresAuth();
+    this.decoder = new RequestDecoder({
+      maxBulkLen: server.config.num('proto-max-bulk-len'),
+      maxMultibulkLen: 2147483647,
+    });
+    this.reply.onError = (code) => server.stats.countError(code);
+    if (socket) {
+      this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
+      this.localAddress = formatAddress(socket.localAddress, socket.localPort);
+    } else {
+      this.remoteAddress = '';
+      this.localAddress = '';
+      this.reply.discard = true;
+    }
+  }
+
+  get protocol(): 2 | 3 {
+    return this.reply.protocol;
+  }
+
+  // ---- propagation requests (see commands/propagation.ts) ------------------------------
+
+  /** Log this call as `argv` instead of the received arguments (an absolute form). */
+  propagateAs(argv: readonly string[]): void {
+    this.propagateArgv = argv;
+  }
+
+  /** Do not log this call even though it changed the dataset (it logged other ops instead). */
+  preventPropagation(): void {
+    this.propagationPrevented = true;
+  }
+
+  /** Log this call even if it changed nothing (FLUSHDB on an empty database). */
+  forcePropagation(): void {
+    this.propagationForced = true;
+  }
+
+  /** Log an extra operation in this execution unit, in the current database. */
+  alsoPropagate(argv: readonly string[]): void {
+    this.server.propagation.add(this.db.id, argv);
+  }
+
+  // ---- WATCH ------------------------------------------------------------------------------
+
+  watchedKeyTouched(): void {
+    this.dirtyCas = true;
+  }
+
+  unwatchAll(): void {
+    for (const w of this.watched) this.server.keyspace.watches.unwatch(w.db, w.key, this);
+    this.watched = [];
+    this.dirtyCas = false;
+  }
+
+  // ---- input ------------------------------------------------------------------------------
+
+  /** Bytes arrived from the socket. */
+  onData(chunk: Buffer): void {
+    if (this.closeAfterReply || this.closed) return;
+    this.lastInteraction = Date.now();
+    this.decoder.feed(chunk);
+    const limit = this.server.config.num('client-query-buffer-limit');
+    if (this.decoder.pendingBytes > limit) {
+      this.server.logger.warning(`Closing client that reached max query buffer length: ${this.describe()} (qbuf initial bytes: ${JSON.stringify(chunk.subarray(0, 64).toString('latin1'))})`);
+      this.close();
+      return;
+    }
+    this.processInput();
+  }
+
+  /** Runs every complete command in the input, unless parked. */
+  processInput(): void {
+    while (!this.parked && !this.closeAfterReply && !this.closed) {
+      let argv: string[] | null;
+      try {
+        argv = this.decoder.next();
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err;
+        this.protocolError(err.message);
+        break;
+      }
+      if (argv === null) break;
+      this.server.executeRequest(this, argv);
+    }
+    if (this.reply.pending > 0 || this.closeAfterReply) this.server.markForWrite(this);
+  }
+
+  private protocolError(message: string): void {
+    this.server.logger.verbose(`Protocol error (${message}) from client: ${this.describe()}`);
+    this.reply.discard = false;
+    this.reply.error(`ERR ${message}`);
+    this.closeAfterReply = true;
+  }
+
+  /** Closes the connection now, dropping pending output. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.server.clientClosed(this);
+    if (this.socket) this.socket.destroy();
+  }
+
+  /** CLIENT LIST / INFO line for this client. */
+  describe(): string {
+    const now = Date.now();
+    const flags =
+      (this.inMulti ? 'x' : '') + (this.monitor ? 'O' : '') + (this.parked ? 'b' : '') + (this.closeAfterReply ? 'c' : '') + (this.noEvict ? 'e' : '') + (this.noTouch ? 'T' : '') || 'N';
+    const fields = [
+      `id=${this.id}`,
+      `addr=${this.remoteAddress}`,
+      `laddr=${this.localAddress}`,
+      `fd=${(this.socket as unknown as { _handle?: { fd?: number } } | null)?._handle?.fd ?? -1}`,
+      `name=${this.name}`,
+      `age=${Math.floor((now - this.createdAt) / 1000)}`,
+      `idle=${Math.floor((now - this.lastInteraction) / 1000)}`,
+      `flags=${flags}`,
+      `db=${this.db.id}`,
+      `sub=0`,
+      `psub=0`,
+      `ssub=0`,
+      `multi=${this.inMulti ? this.multiQueue.length : -1}`,
+      `qbuf=${this.decoder.pendingBytes}`,
+      `qbuf-free=0`,
+      `argv-mem=${this.argv.reduce((n, a) => n + a.length, 0)}`,
+      `multi-mem=0`,
+      `rbs=16384`,
+      `rbp=0`,
+      `obl=${this.reply.pending}`,
+      `oll=0`,
+      `omem=0`,
+      `tot-mem=${16384 + this.decoder.pendingBytes + this.reply.pending}`,
+      `events=r${this.reply.pending > 0 ? 'w' : ''}`,
+      `cmd=${this.lastCommand}`,
+      `user=default`,
+      `redir=-1`,
+      `resp=${this.protocol}`,
+    ];
+    return fields.join(' ');
+  }
+}
+
+function formatAddress(host: string | undefined, port: number | undefined): string {
+  if (host === undefined) return '';
+  const h = host.startsWith('::ffff:') ? host.slice(7) : host;
+  return h.includes(':') ? `[${h}]:${port}` : `${h}:${port}`;
+}

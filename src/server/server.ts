@@ -1,0 +1,393 @@
+// The server: owns the configuration, keyspace, command table, clients and listeners of one
+// instance (several may live in one process: nothing here is module-level state).
+//
+// Event-loop shape (Redis's beforeSleep ordering): every socket read in a loop turn runs its
+// commands synchronously; replies accumulate in per-client buffers and the propagated
+// operations in the propagation listeners (the AOF buffer, next issue). One "before sleep"
+// step per turn that did work — scheduled with setImmediate, which runs after the poll phase
+// of the turn — first runs the beforeSleep hooks (the AOF flush), then releases the replies.
+
+import net from 'node:net';
+import { Config, type ConfigValue } from './config.js';
+import { Logger } from './logger.js';
+import { ServerStats } from './stats.js';
+import { Client } from './client.js';
+import { SlowLog } from './slowlog.js';
+import { Keyspace } from '../keyspace/keyspace.js';
+import { ExpireCycle } from '../keyspace/expire-cycle.js';
+import { CommandTable } from '../commands/table.js';
+import { Propagator } from '../commands/propagation.js';
+import { processCommand } from '../commands/dispatch.js';
+import type { Command } from '../commands/types.js';
+import { feedMonitors } from './monitor.js';
+
+export interface PauseState {
+  mode: 'write' | 'all';
+  until: number;
+}
+
+export class Server {
+  readonly config: Config;
+  readonly logger = new Logger();
+  readonly stats = new ServerStats();
+  readonly keyspace: Keyspace;
+  readonly commands = new CommandTable();
+  readonly propagation = new Propagator();
+  readonly expireCycle: ExpireCycle;
+  readonly slowlog = new SlowLog();
+  readonly clients = new Set<Client>();
+  readonly monitors = new Set<Client>();
+  /** Run at the start of every before-sleep step, before replies are released (AOF flush). */
+  readonly beforeSleepHooks: (() => void)[] = [];
+  /** Called once the server has shut down (the CLI exits the process). */
+  onShutdown: (() => void) | null = null;
+  /** Port actually listened on (resolves `port 0`). */
+  port = 0;
+  /** Unix time (seconds) of the last successful save (LASTSAVE). */
+  lastSave = Math.floor(Date.now() / 1000);
+  readonly runId: string;
+  pause: PauseState | null = null;
+  /** The config file the server was started with ('' when none): CONFIG REWRITE target. */
+  configFile = '';
+
+  private listeners: net.Server[] = [];
+  private clientIdSeq = 0;
+  private pendingWrite: Client[] = [];
+  private beforeSleepScheduled = false;
+  private cron: NodeJS.Timeout | null = null;
+  private parkedForPause: Client[] = [];
+  private pauseTimer: NodeJS.Timeout | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(config: Config = new Config()) {
+    this.config = config;
+    this.logger.level = config.str('loglevel') as Logger['level'];
+    this.logger.file = config.str('logfile');
+    this.keyspace = new Keyspace(config.num('databases'));
+    this.keyspace.lfu = config.str('maxmemory-policy').endsWith('lfu');
+    this.keyspace.onExpired = (db, key) => {
+      if (this.propagation.hasListeners) this.propagation.add(db.id, ['DEL', key]);
+    };
+    this.expireCycle = new ExpireCycle(this.keyspace);
+    this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  /** Binds every configured address; rejects (after logging Redis's lines) if none can be bound. */
+  async listen(): Promise<void> {
+    const port = this.config.num('port');
+    const binds = this.config.list('bind');
+    let actualPort = port;
+    for (const raw of binds) {
+      const optional = raw.startsWith('-');
+      const addr = normalizeBind(optional ? raw.slice(1) : raw);
+      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen({ host: addr, port: actualPort, ipv6Only: addr.includes(':'), backlog: this.config.num('tcp-backlog') }, () => {
+            srv.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (optional && (e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT' || e.code === 'EPROTONOSUPPORT')) continue;
+        this.logger.warning(`Warning: Could not create server TCP listening socket ${raw.startsWith('-') ? raw.slice(1) : raw}:${actualPort}: bind: ${describeErrno(e)}`);
+        for (const l of this.listeners) l.close();
+        this.listeners = [];
+        this.logger.warning(`Failed listening on port ${port} (tcp), aborting.`);
+        throw err;
+      }
+      if (actualPort === 0) actualPort = (srv.address() as net.AddressInfo).port;
+      this.listeners.push(srv);
+    }
+    if (this.listeners.length === 0 && binds.length > 0) {
+      this.logger.warning(`Failed listening on port ${port} (tcp), aborting.`);
+      throw new Error('no address could be bound');
+    }
+    this.port = actualPort;
+    this.startCron();
+  }
+
+  private startCron(): void {
+    const hz = Math.max(1, Math.min(500, this.config.num('hz')));
+    if (this.cron) clearInterval(this.cron);
+    this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz));
+  }
+
+  /** Re-arms the cron after CONFIG SET hz. */
+  hzChanged(): void {
+    if (this.cron) this.startCron();
+  }
+
+  /** serverCron: active expiry, rate sampling, idle client timeouts. */
+  private serverCron(): void {
+    const hz = Math.max(1, Math.min(500, this.config.num('hz')));
+    // Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC: at most 25% of the cron period.
+    if (!this.isPaused()) {
+      this.propagation.begin();
+      try {
+        this.expireCycle.run(250 / hz);
+      } finally {
+        this.propagation.end();
+      }
+    }
+    this.stats.sample();
+    const timeout = this.config.num('timeout');
+    if (timeout > 0) {
+      const now = Date.now();
+      for (const c of this.clients) {
+        if (!c.parked && !c.monitor && now - c.lastInteraction > timeout * 1000) {
+          this.logger.verbose('Closing idle client');
+          c.close();
+        }
+      }
+    }
+    if (this.pendingWrite.length > 0) this.scheduleBeforeSleep();
+  }
+
+  /** Stops listening, disconnects every client, stops timers. Idempotent. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = (async () => {
+      if (this.cron) clearInterval(this.cron);
+      this.cron = null;
+      if (this.pauseTimer) clearTimeout(this.pauseTimer);
+      this.runBeforeSleep();
+      const closes = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+      for (const c of [...this.clients]) c.close();
+      await Promise.all(closes);
+      this.listeners = [];
+    })();
+    return this.closing;
+  }
+
+  /**
+   * SHUTDOWN / SIGTERM: log as Redis does, close, then run onShutdown.
+   * Returns false if the shutdown was refused.
+   */
+  async shutdown(reason: 'user' | 'SIGTERM' | 'SIGINT'): Promise<boolean> {
+    if (reason === 'user') this.logger.warning('User requested shutdown...');
+    else this.logger.warning(`Received ${reason} scheduling shutdown...`);
+    this.runBeforeSleep();
+    await this.close();
+    this.logger.warning('Redis is now ready to exit, bye bye...');
+    this.onShutdown?.();
+    return true;
+  }
+
+  // ---- clients ------------------------------------------------------------------------------
+
+  nextClientId(): number {
+    return ++this.clientIdSeq;
+  }
+
+  requiresAuth(): boolean {
+    return this.config.str('requirepass') !== '';
+  }
+
+  private accept(socket: net.Socket): void {
+    this.stats.connectionsReceived++;
+    if (this.clients.size >= this.config.num('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (this.config.bool('protected-mode') && !this.requiresAuth() && !isLoopback(socket.remoteAddress)) {
+      this.stats.rejectedConnections++;
+      socket.end(`-${PROTECTED_MODE_ERROR}\r\n`);
+      return;
+    }
+    const tcpKeepAlive = this.config.num('tcp-keepalive');
+    if (tcpKeepAlive > 0) socket.setKeepAlive(true, tcpKeepAlive * 1000);
+    const client = new Client(this, socket);
+    this.clients.add(client);
+    socket.on('data', (chunk: Buffer) => {
+      this.stats.netInputBytes += chunk.length;
+      client.onData(chunk);
+    });
+    socket.on('error', () => client.close());
+    socket.on('close', () => client.close());
+  }
+
+  clientClosed(c: Client): void {
+    this.clients.delete(c);
+    this.monitors.delete(c);
+    c.unwatchAll();
+    c.reply.reset();
+    if (c.parked) {
+      const i = this.parkedForPause.indexOf(c);
+      if (i >= 0) this.parkedForPause.splice(i, 1);
+    }
+  }
+
+  /** A socket-less client (AOF loading, embedding); its replies are discarded. */
+  createInternalClient(): Client {
+    return new Client(this, null);
+  }
+
+  // ---- command execution -----------------------------------------------------------------
+
+  executeRequest(c: Client, argv: string[]): void {
+    processCommand(this, c, argv);
+  }
+
+  /** A gate for -MISCONF and friends (the AOF issue adds write-error refusal here). */
+  denyReason(_cmd: Command, _c: Client): string | null {
+    return null;
+  }
+
+  /** Whether a call by `c` records propagated operations (not while replaying the AOF). */
+  propagationEnabled(c: Client): boolean {
+    return this.propagation.hasListeners && !(c.socket === null && this.keyspace.loading);
+  }
+
+  /** After every executed command: slow log and MONITOR feed. */
+  afterCall(c: Client, cmd: Command, micros: number): void {
+    const threshold = this.config.num('slowlog-log-slower-than');
+    if (threshold >= 0 && micros >= threshold && !cmd.skipSlowlog) {
+      this.slowlog.add(c, micros, this.config.num('slowlog-max-len'));
+    }
+    if (this.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin) feedMonitors(this, c);
+  }
+
+  // ---- CLIENT PAUSE -------------------------------------------------------------------------
+
+  isPaused(): boolean {
+    return this.pause !== null && Date.now() < this.pause.until;
+  }
+
+  /** Whether `cmd` must wait for CLIENT UNPAUSE (or the pause's end). */
+  pausedFor(cmd: Command, c: Client): boolean {
+    if (this.pause === null || c.socket === null) return false;
+    if (Date.now() >= this.pause.until) {
+      this.unpause();
+      return false;
+    }
+    if (this.pause.mode === 'all') return true;
+    if (cmd.isWrite || cmd.spec.flags.includes('may_replicate')) return true;
+    if (cmd.fullName === 'exec') return c.multiQueue.some((q) => q.cmd.isWrite || q.cmd.spec.flags.includes('may_replicate'));
+    return false;
+  }
+
+  setPause(mode: 'write' | 'all', ms: number): void {
+    const until = Date.now() + ms;
+    // A new pause never shortens or weakens an existing one (Redis keeps the stricter).
+    if (this.pause !== null && this.isPaused()) {
+      this.pause = { mode: this.pause.mode === 'all' ? 'all' : mode, until: Math.max(until, this.pause.until) };
+    } else {
+      this.pause = { mode, until };
+    }
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => this.unpause(), Math.max(0, this.pause.until - Date.now()));
+    this.pauseTimer.unref();
+  }
+
+  parkUntilUnpaused(c: Client, argv: string[]): void {
+    c.parked = true;
+    c.pendingArgv = argv;
+    this.parkedForPause.push(c);
+  }
+
+  unpause(): void {
+    this.pause = null;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+    const parked = this.parkedForPause;
+    this.parkedForPause = [];
+    for (const c of parked) {
+      c.parked = false;
+      const argv = c.pendingArgv;
+      c.pendingArgv = null;
+      if (c.closed) continue;
+      if (argv) this.executeRequest(c, argv);
+      c.processInput();
+    }
+  }
+
+  // ---- before sleep -------------------------------------------------------------------------
+
+  /** Queues a client's replies for release at the end of this loop turn. */
+  markForWrite(c: Client): void {
+    if (!c.pendingWrite) {
+      c.pendingWrite = true;
+      this.pendingWrite.push(c);
+    }
+    this.scheduleBeforeSleep();
+  }
+
+  private scheduleBeforeSleep(): void {
+    if (this.beforeSleepScheduled) return;
+    this.beforeSleepScheduled = true;
+    setImmediate(() => this.runBeforeSleep());
+  }
+
+  /** The before-sleep step: hooks (AOF flush) first, then every held reply is released. */
+  runBeforeSleep(): void {
+    this.beforeSleepScheduled = false;
+    for (const hook of this.beforeSleepHooks) hook();
+    const clients = this.pendingWrite;
+    this.pendingWrite = [];
+    for (const c of clients) {
+      c.pendingWrite = false;
+      if (c.closed || c.socket === null) continue;
+      if (c.reply.pending > 0) {
+        const out = c.reply.take();
+        this.stats.netOutputBytes += out.length;
+        c.socket.write(out);
+      }
+      if (c.closeAfterReply) {
+        c.socket.end();
+        c.close();
+      }
+    }
+  }
+
+  // ---- configuration --------------------------------------------------------------------
+
+  /** Applies a configuration change that needs more than storing the value. */
+  applyConfig(name: string, value: ConfigValue): string | null {
+    switch (name) {
+      case 'loglevel':
+        this.logger.level = value as Logger['level'];
+        return null;
+      case 'hz':
+        this.hzChanged();
+        return null;
+      case 'maxmemory-policy':
+        this.keyspace.lfu = String(value).endsWith('lfu');
+        return null;
+      default:
+        return null;
+    }
+  }
+}
+
+const PROTECTED_MODE_ERROR =
+  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
+
+function normalizeBind(addr: string): string {
+  if (addr === '*') return '0.0.0.0';
+  if (addr === '::*') return '::';
+  return addr;
+}
+
+function isLoopback(addr: string | undefined): boolean {
+  if (addr === undefined) return true;
+  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
+}
+
+function describeErrno(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return 'Address already in use';
+    case 'EADDRNOTAVAIL':
+      return 'Cannot assign requested address';
+    case 'EACCES':
+      return 'Permission denied';
+    default:
+      return e.message;
+  }
+}

@@ -1,0 +1,57 @@
+// Starting servers for tests: in-process (fast, inspectable) on an ephemeral port.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/index.js';
+import type { PropagatedOp } from '../../src/commands/propagation.js';
+import { RespClient } from './resp-client.js';
+
+export interface TestServer extends RunningServer {
+  /** A fresh raw client connected to this server (closed by stop()). */
+  client(): Promise<RespClient>;
+  /** Every operation propagated since start (or since clearPropagated), as "db:ARG ARG". */
+  propagated: string[];
+  clearPropagated(): void;
+  /** A scratch directory (the server's `dir`), removed by stop(). */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nodis-test-'));
+  const running = await startServer({ port: 0, dir, ...options });
+  const clients: RespClient[] = [];
+  const propagated: string[] = [];
+  running.server.propagation.addListener((ops: readonly PropagatedOp[]) => {
+    for (const op of ops) propagated.push(`${op.db}:${op.argv.join(' ')}`);
+  });
+  const ts: TestServer = {
+    ...running,
+    dir,
+    propagated,
+    clearPropagated() {
+      propagated.length = 0;
+    },
+    async client() {
+      const c = await RespClient.connect(running.port);
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      for (const c of clients) c.close();
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return ts;
+}
+
+/** Waits until `cond` holds, polling (for effects of timers such as active expiry). */
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
