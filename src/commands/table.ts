@@ -7,6 +7,10 @@ import { keyCommands } from './keys.js';
 import { expireCommands } from './expire.js';
 import { transactionCommands } from './transactions.js';
 import { serverCommands } from './server.js';
+import { configCommands } from './config.js';
+import { clientCommands } from './client.js';
+import { commandCommands } from './command.js';
+import { debugCommands } from './debug.js';
 
 export const ALL_COMMAND_SPECS: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -15,6 +19,10 @@ export const ALL_COMMAND_SPECS: readonly (readonly CommandSpec[])[] = [
   expireCommands,
   transactionCommands,
   serverCommands,
+  configCommands,
+  clientCommands,
+  commandCommands,
+  debugCommands,
 ];
 
 export class CommandTable {
