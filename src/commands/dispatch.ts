@@ -55,19 +55,13 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     if (c.inMulti) c.multiError = true;
     return;
   }
-  const reject = (message: string) => {
-    cmd.rejectedCalls++;
-    if (c.inMulti && !MULTI_IMMEDIATE.has(cmd.fullName)) c.multiError = true;
-    c.reply.error(message);
-  };
-
-  if (!c.authenticated && !cmd.noAuth) return reject(ERR_NOAUTH);
-  if (server.keyspace.loading && !cmd.allowedWhileLoading) return reject(ERR_LOADING);
+  if (!c.authenticated && !cmd.noAuth) return reject(c, cmd, ERR_NOAUTH);
+  if (server.keyspace.loading && !cmd.allowedWhileLoading) return reject(c, cmd, ERR_LOADING);
   const denied = server.denyReason(cmd, c);
-  if (denied !== null) return reject(denied);
+  if (denied !== null) return reject(c, cmd, denied);
 
   if (c.inMulti && !MULTI_IMMEDIATE.has(cmd.fullName)) {
-    if (cmd.noMulti) return reject('ERR Command not allowed inside a transaction');
+    if (cmd.noMulti) return reject(c, cmd, 'ERR Command not allowed inside a transaction');
     c.multiQueue.push({ cmd, argv });
     c.reply.simple('QUEUED');
     return;
@@ -81,9 +75,22 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
   server.propagation.begin();
   try {
     call(server, c, cmd);
+  } catch (err) {
+    // A bug in a handler must not take the server down for everyone. The reply stream of
+    // this client may be half-written, so it is closed after the error.
+    server.logger.warning(`Internal error executing '${cmd.fullName}': ${(err as Error).stack ?? String(err)}`);
+    c.reply.error(`ERR internal error executing '${cmd.fullName}'`);
+    c.closeAfterReply = true;
   } finally {
     server.propagation.end();
   }
+}
+
+/** A gate refused the command: count it, doom a transaction being queued, reply the error. */
+function reject(c: Client, cmd: Command, message: string): void {
+  cmd.rejectedCalls++;
+  if (c.inMulti && !MULTI_IMMEDIATE.has(cmd.fullName)) c.multiError = true;
+  c.reply.error(message);
 }
 
 /**

@@ -24,6 +24,9 @@ export interface WatchedKey {
 
 export type ReplyMode = 'on' | 'off' | 'skip';
 
+/** How long a closing connection may take to drain its last reply. */
+const GRACEFUL_CLOSE_MS = 10_000;
+
 export class Client implements Watcher {
   readonly id: number;
   readonly reply = new ReplyWriter();
@@ -180,6 +183,20 @@ export class Client implements Watcher {
     this.closed = true;
     this.server.clientClosed(this);
     if (this.socket) this.socket.destroy();
+  }
+
+  /**
+   * Closes after the output already handed to the socket is flushed (QUIT, protocol errors).
+   * A peer that never reads cannot hold the socket forever: it is destroyed after a grace time.
+   */
+  closeGracefully(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.server.clientClosed(this);
+    const socket = this.socket;
+    if (socket === null) return;
+    socket.end();
+    setTimeout(() => socket.destroy(), GRACEFUL_CLOSE_MS).unref();
   }
 
   /** CLIENT LIST / INFO line for this client. */

@@ -338,10 +338,7 @@ export class Server {
         this.stats.netOutputBytes += out.length;
         c.socket.write(out);
       }
-      if (c.closeAfterReply) {
-        c.socket.end();
-        c.close();
-      }
+      if (c.closeAfterReply) c.closeGracefully();
     }
   }
 
