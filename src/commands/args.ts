@@ -49,6 +49,15 @@ export type ExpireUnit = 'EX' | 'PX' | 'EXAT' | 'PXAT';
  * error; zero, negative and overflowing times get "invalid expire time in '<cmd>' command".
  */
 export function absoluteExpireArg(c: Client, text: string, unit: ExpireUnit, commandName: string): number | null {
+  const ms = absoluteExpireMs(c, text, unit, commandName);
+  return ms === null ? null : Number(ms);
+}
+
+/**
+ * absoluteExpireArg as an exact bigint: the form to propagate (`... PXAT <ms>`), since
+ * times beyond 2^53 ms would lose digits as a number.
+ */
+export function absoluteExpireMs(c: Client, text: string, unit: ExpireUnit, commandName: string): bigint | null {
   const v = parseInt64(text);
   if (v === null) {
     c.reply.error(ERR_NOT_INTEGER);
@@ -66,7 +75,7 @@ export function absoluteExpireArg(c: Client, text: string, unit: ExpireUnit, com
     c.reply.error(errInvalidExpire(commandName));
     return null;
   }
-  return Number(ms);
+  return ms;
 }
 
 const INT64_MAX = 9223372036854775807n;

@@ -15,6 +15,7 @@ export const ERR_EXECABORT = 'EXECABORT Transaction discarded because of previou
 export const ERR_NOPROTO = 'NOPROTO unsupported protocol version';
 export const ERR_BUSYKEY = 'BUSYKEY Target key name already exists.';
 export const ERR_STRING_TOO_LONG = 'ERR string exceeds maximum allowed size (proto-max-bulk-len)';
+export const ERR_INCR_NAN = 'ERR increment would produce NaN or Infinity';
 
 export function errWrongArity(fullName: string): string {
   return `ERR wrong number of arguments for '${fullName}' command`;
@@ -38,4 +39,12 @@ export function errUnknownCommand(argv: readonly string[]): string {
 
 export function errUnknownSubcommand(sub: string, container: string): string {
   return `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`;
+}
+
+/**
+ * Redis's addReplySubcommandSyntaxError, for a known subcommand given the wrong arguments
+ * after the arity check passed: the subcommand and the container as the client sent them.
+ */
+export function errSubcommandSyntax(argv: readonly string[]): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try ${argv[0]!.toUpperCase()} HELP.`;
 }

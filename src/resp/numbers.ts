@@ -114,3 +114,174 @@ function expandExponent(s: string): string {
   else out = digits.slice(0, point) + '.' + digits.slice(point);
   return (negative ? '-' : '') + out;
 }
+
+// ---- long double (INCRBYFLOAT, HINCRBYFLOAT) ---------------------------------------------
+//
+// Redis computes INCRBYFLOAT in C's `long double`, which on x86-64 is the x87 80-bit
+// extended format: a 64-bit significand and a 15-bit exponent. Doubles give visibly different
+// answers ("0.1" + "0.2" is "0.3" in Redis, 0.30000000000000004 in doubles; "1e400" is a
+// valid value), so the arithmetic is emulated exactly with BigInt: parse with strtold's
+// rounding, add with one rounding, print as "%.17Lf" with trailing zeros removed.
+
+/** A finite x87 extended value, (-1)^neg * m * 2^e with 0 <= m < 2^64; or an IEEE special. */
+export type LongDouble = { readonly neg: boolean; readonly m: bigint; readonly e: number } | number;
+
+const LD_MANT_BITS = 64;
+/** Exponent of the smallest subnormal: 2^-16445. */
+const LD_MIN_EXP = -16445;
+/** Values of 2^16384 and above overflow to infinity. */
+const LD_MAX_BITS = 16384;
+/** Redis's MAX_LONG_DOUBLE_CHARS: longer arguments are not numbers. */
+const MAX_LONG_DOUBLE_CHARS = 5 * 1024;
+
+function bitLength(n: bigint): number {
+  return n === 0n ? 0 : n.toString(2).length;
+}
+
+/**
+ * Rounds (-1)^neg * n * 2^exp (n >= 0, exact) to extended precision, ties to even;
+ * returns ±Infinity on overflow and a signed zero on total underflow.
+ */
+function roundLD(neg: boolean, n: bigint, exp: number): LongDouble {
+  if (n === 0n) return { neg, m: 0n, e: 0 };
+  const bl = bitLength(n);
+  let shift = Math.max(bl - LD_MANT_BITS, LD_MIN_EXP - exp);
+  let m = n;
+  if (shift > 0) {
+    const big = BigInt(shift);
+    m = n >> big;
+    const rem = n - (m << big);
+    const half = 1n << (big - 1n);
+    if (rem > half || (rem === half && (m & 1n) === 1n)) {
+      m += 1n;
+      if (bitLength(m) > LD_MANT_BITS) {
+        m >>= 1n;
+        shift++;
+      }
+    }
+    exp += shift;
+  }
+  if (m === 0n) return { neg, m: 0n, e: 0 };
+  if (bitLength(m) + exp > LD_MAX_BITS) return neg ? -Infinity : Infinity;
+  return { neg, m, e: exp };
+}
+
+/**
+ * Redis's string2ld (strtold, x86-64): decimal or hexadecimal floats, "inf"/"infinity";
+ * rejected: empty, leading space, trailing garbage (a NUL byte included), NaN, overflow,
+ * underflow to zero, and 5120 bytes or more.
+ */
+export function parseLongDouble(s: string): LongDouble | null {
+  if (s.length === 0 || s.length >= MAX_LONG_DOUBLE_CHARS) return null;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
+  let i = 0;
+  let neg = false;
+  if (c0 === 43 || c0 === 45) {
+    neg = c0 === 45;
+    i = 1;
+  }
+  const rest = s.slice(i).toLowerCase();
+  if (rest === 'inf' || rest === 'infinity') return neg ? -Infinity : Infinity;
+  if (rest.startsWith('0x')) return parseHexLD(neg, rest.slice(2));
+  const m = /^(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/.exec(rest);
+  if (m === null) return null;
+  const intDigits = m[1]!;
+  const fracDigits = m[2] ?? '';
+  if (intDigits.length + fracDigits.length === 0) return null;
+  const digits = (intDigits + fracDigits).replace(/^0+/, '');
+  if (digits.length === 0) return { neg, m: 0n, e: 0 };
+  const expText = m[3] ?? '0';
+  // Exponents far outside the range only decide overflow/underflow; clamp before Number().
+  const expAbs = expText.replace(/^[+-]/, '').replace(/^0+/, '');
+  let exp10 = expAbs.length > 7 ? 10_000_000 : Number(expAbs || '0');
+  if (expText.startsWith('-')) exp10 = -exp10;
+  exp10 -= fracDigits.length;
+  const magnitude = digits.length + exp10; // the value is below 10^magnitude
+  if (magnitude > 4934) return null; // ERANGE: overflow
+  if (magnitude < -4952) return null; // ERANGE: underflow to zero
+  const d = BigInt(digits);
+  let r: LongDouble;
+  if (exp10 >= 0) {
+    r = roundLD(neg, d * 10n ** BigInt(exp10), 0);
+  } else {
+    // d / 10^k: enough quotient bits for the rounding position, plus a sticky bit.
+    const k = -exp10;
+    const den = 10n ** BigInt(k);
+    const shift = Math.max(0, LD_MANT_BITS + 3 + Math.ceil(k * 3.3219280948873626) - bitLength(d));
+    const num = d << BigInt(shift);
+    const q = num / den;
+    const sticky = num - q * den === 0n ? 0n : 1n;
+    r = roundLD(neg, (q << 1n) | sticky, -shift - 1);
+  }
+  if (typeof r === 'number' || r.m === 0n) return null; // ERANGE
+  return r;
+}
+
+function parseHexLD(neg: boolean, s: string): LongDouble | null {
+  const m = /^([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?\d+))?$/.exec(s);
+  if (m === null) return null;
+  const intDigits = m[1]!;
+  const fracDigits = m[2] ?? '';
+  if (intDigits.length + fracDigits.length === 0) return null;
+  const digits = (intDigits + fracDigits).replace(/^0+/, '');
+  if (digits.length === 0) return { neg, m: 0n, e: 0 };
+  const expText = m[3] ?? '0';
+  const expAbs = expText.replace(/^[+-]/, '').replace(/^0+/, '');
+  let exp2 = expAbs.length > 7 ? 100_000_000 : Number(expAbs || '0');
+  if (expText.startsWith('-')) exp2 = -exp2;
+  exp2 -= 4 * fracDigits.length;
+  const magnitude = digits.length * 4 + exp2;
+  if (magnitude > LD_MAX_BITS + 8) return null;
+  if (magnitude < LD_MIN_EXP - 8) return null;
+  const r = roundLD(neg, BigInt('0x' + digits), exp2);
+  if (typeof r === 'number' || r.m === 0n) return null;
+  return r;
+}
+
+/** a + b with one rounding; ±Infinity or NaN when the result is not finite. */
+export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
+  if (typeof a === 'number' || typeof b === 'number') {
+    const x = typeof a === 'number' ? a : 0;
+    const y = typeof b === 'number' ? b : 0;
+    return x + y;
+  }
+  if (a.m === 0n && b.m === 0n) return { neg: a.neg && b.neg, m: 0n, e: 0 };
+  if (a.m === 0n) return b;
+  if (b.m === 0n) return a;
+  const e = Math.min(a.e, b.e);
+  const x = a.m << BigInt(a.e - e);
+  const y = b.m << BigInt(b.e - e);
+  const sum = (a.neg ? -x : x) + (b.neg ? -y : y);
+  if (sum === 0n) return { neg: false, m: 0n, e: 0 };
+  return roundLD(sum < 0n, sum < 0n ? -sum : sum, e);
+}
+
+export function isFiniteLongDouble(v: LongDouble): boolean {
+  return typeof v !== 'number';
+}
+
+/**
+ * Redis's ld2string(LD_STR_HUMAN): "%.17Lf" (exact value rounded half-even to 17 decimals),
+ * trailing zeros and a trailing '.' removed, "-0" printed as "0".
+ */
+export function formatLongDoubleHuman(v: LongDouble): string {
+  if (typeof v === 'number') return v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan';
+  let text: string;
+  if (v.e >= 0) {
+    text = (v.m << BigInt(v.e)).toString();
+  } else {
+    const k = BigInt(-v.e);
+    const scaled = v.m * 10n ** 17n;
+    let q = scaled >> k;
+    const rem = scaled - (q << k);
+    const half = 1n << (k - 1n);
+    if (rem > half || (rem === half && (q & 1n) === 1n)) q += 1n;
+    const digits = q.toString().padStart(18, '0');
+    const intPart = digits.slice(0, digits.length - 17);
+    const frac = digits.slice(digits.length - 17).replace(/0+$/, '');
+    text = frac.length > 0 ? `${intPart}.${frac}` : intPart;
+  }
+  if (text === '0') return '0';
+  return v.neg ? '-' + text : text;
+}
