@@ -39,9 +39,12 @@ export class Propagator {
     this.depth++;
   }
 
-  /** Closes an execution unit; the outermost close delivers its operations. */
-  end(): void {
-    if (--this.depth === 0 && this.ops.length > 0) this.flush();
+  /**
+   * Closes an execution unit; the outermost close delivers its operations. `wrap` false
+   * delivers them without MULTI/EXEC (a command that may expire arbitrary keys, run directly).
+   */
+  end(wrap = true): void {
+    if (--this.depth === 0 && this.ops.length > 0) this.flush(wrap);
   }
 
   /** Records an operation; outside any unit it is delivered at once. */
@@ -50,10 +53,10 @@ export class Propagator {
     if (this.depth === 0) this.flush();
   }
 
-  private flush(): void {
+  private flush(wrap = true): void {
     let ops = this.ops;
     this.ops = [];
-    if (ops.length > 1) {
+    if (wrap && ops.length > 1) {
       ops = [{ db: ops[0]!.db, argv: MULTI }, ...ops, { db: -1, argv: EXEC }];
     }
     for (const l of this.listeners) l(ops);

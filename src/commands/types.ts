@@ -23,7 +23,11 @@ export type CommandFlag =
   | 'may_replicate'
   | 'no_mandatory_keys'
   | 'no_multi'
-  | 'allow_busy';
+  | 'allow_busy'
+  | 'no_async_loading'
+  | 'asking'
+  /** Hidden from COMMAND INFO, as in Redis: gated by enable-debug-command / enable-module-command. */
+  | 'protected';
 
 /** ACL categories given explicitly; @read/@write/@fast/@slow/@admin/@dangerous/@blocking/@pubsub derive from flags. */
 export type AclCategory =
@@ -37,9 +41,13 @@ export type AclCategory =
   | 'connection'
   | 'transaction'
   | 'server'
+  | 'admin'
   | 'dangerous'
   | 'scripting'
-  | 'pubsub';
+  | 'pubsub'
+  | 'hyperloglog'
+  | 'geo'
+  | 'stream';
 
 export type CommandGroup =
   | 'generic'
@@ -52,7 +60,81 @@ export type CommandGroup =
   | 'connection'
   | 'transactions'
   | 'server'
-  | 'pubsub';
+  | 'pubsub'
+  | 'scripting'
+  | 'hyperloglog'
+  | 'geo'
+  | 'stream'
+  | 'cluster';
+
+/**
+ * Redis 7.0's key-spec flags (COMMAND INFO / GETKEYSANDFLAGS). Exactly one of RO, RW, OW, RM
+ * says what happens to the key; access/update/insert/delete refine it.
+ */
+export type KeySpecFlag =
+  | 'RO'
+  | 'RW'
+  | 'OW'
+  | 'RM'
+  | 'access'
+  | 'update'
+  | 'insert'
+  | 'delete'
+  | 'not_key'
+  | 'incomplete'
+  | 'variable_flags';
+
+/**
+ * One key specification, as in Redis's src/commands/*.json: where the search for keys begins
+ * (an argument index, or just after a keyword searched from `startFrom`; negative = from the
+ * end, backwards) and how the keys are found from there (a range: `lastKey` relative to the
+ * beginning, negative = from the end; or a count argument `keyNumIdx` followed, `firstKey`
+ * arguments later, by that many keys).
+ */
+export interface KeySpec {
+  readonly notes?: string;
+  readonly flags: readonly KeySpecFlag[];
+  readonly beginSearch: { readonly index: number } | { readonly keyword: string; readonly startFrom: number };
+  readonly findKeys:
+    | { readonly lastKey: number; readonly keyStep: number; readonly limit: number }
+    | { readonly keyNumIdx: number; readonly firstKey: number; readonly keyStep: number };
+}
+
+/** A key found in a command's arguments (COMMAND GETKEYS / GETKEYSANDFLAGS). */
+export interface KeyReference {
+  /** Index in argv (0 = the command name). */
+  readonly pos: number;
+  readonly flags: readonly KeySpecFlag[];
+}
+
+/** Argument types of COMMAND DOCS. */
+export type CommandArgType =
+  | 'string'
+  | 'integer'
+  | 'double'
+  | 'key'
+  | 'pattern'
+  | 'unix-time'
+  | 'pure-token'
+  | 'oneof'
+  | 'block';
+
+/** One argument of a command, as COMMAND DOCS (and redis-cli's hints) describe it. */
+export interface CommandArg {
+  readonly name: string;
+  readonly type: CommandArgType;
+  /** For type 'key': which of the command's key specs covers it. */
+  readonly keySpecIndex?: number;
+  readonly token?: string;
+  readonly summary?: string;
+  readonly since?: string;
+  readonly deprecatedSince?: string;
+  readonly optional?: boolean;
+  readonly multiple?: boolean;
+  readonly multipleToken?: boolean;
+  /** The alternatives of a 'oneof', the parts of a 'block'. */
+  readonly arguments?: readonly CommandArg[];
+}
 
 export interface CommandSpec {
   /** Lower-case name; for a subcommand, the subcommand alone ("get" of CONFIG GET). */
@@ -67,9 +149,44 @@ export interface CommandSpec {
   readonly since: string;
   readonly summary: string;
   readonly complexity?: string;
+  /**
+   * Flags of the single key spec derived from `keys` (COMMAND INFO). Default: RO+access for
+   * readonly commands, RW+update for write commands, RO otherwise.
+   */
+  readonly keyFlags?: readonly KeySpecFlag[];
+  /**
+   * Full key specs, for commands one range cannot describe (several specs with different
+   * flags, keywords, a key count). When present they win over `keys` for COMMAND INFO and
+   * GETKEYS; the legacy first/last/step are then derived from them as Redis does.
+   */
+  readonly keySpecs?: readonly KeySpec[];
+  /**
+   * Redis's getkeys_proc: finds the keys when the specs cannot (or, with a 'variable_flags'
+   * spec, to report the flags that depend on the arguments). Returns null when the
+   * arguments are invalid.
+   */
+  readonly getKeys?: (argv: readonly string[]) => readonly KeyReference[] | null;
+  /** Documentation (COMMAND DOCS). */
+  readonly arguments?: readonly CommandArg[];
+  /** [version, change] pairs, oldest first. */
+  readonly history?: readonly (readonly [string, string])[];
+  readonly docFlags?: readonly ('deprecated' | 'syscmd')[];
+  readonly deprecatedSince?: string;
+  readonly replacedBy?: string;
+  /** Command tips ("nondeterministic_output", "request_policy:all_shards", ...). */
+  readonly tips?: readonly string[];
+  /**
+   * Redis's hidden CMD_TOUCHES_ARBITRARY_KEYS (not shown by COMMAND INFO): the command may
+   * lazily expire keys not named in argv (SCAN, RANDOMKEY); run directly, the DELs it causes
+   * are logged bare rather than wrapped in MULTI/EXEC.
+   */
+  readonly touchesArbitraryKeys?: boolean;
   /** Container commands (CONFIG, CLIENT, ...) dispatch on argv[1]. */
   readonly subcommands?: readonly CommandSpec[];
-  /** Runs the command against the client's current state; absent for containers. */
+  /**
+   * Runs the command against the client's current state. Absent for containers, except one
+   * that also runs without a subcommand (plain COMMAND).
+   */
   readonly handler?: (c: Client) => void;
 }
 

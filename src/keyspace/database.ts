@@ -26,6 +26,8 @@ export interface KeyspaceHost {
   countLookup(hit: boolean): void;
   /** Is an LFU maxmemory-policy active (changes what `access`/`freq` track). */
   readonly lfu: boolean;
+  /** The running command must not update access times (CLIENT NO-TOUCH). */
+  readonly noTouch: boolean;
 }
 
 const COMPACT_MIN_DEAD = 1024;
@@ -87,6 +89,16 @@ export class Database {
     return e.value;
   }
 
+  /**
+   * Lookup for a read that must not change the access time (EXISTS, TYPE, TTL, OBJECT, SCAN
+   * TYPE): expires lazily and counts hits/misses, as Redis's LOOKUP_NOTOUCH reads do.
+   */
+  readEntry(key: string): Entry | undefined {
+    const e = this.getEntry(key);
+    this.host.countLookup(e !== undefined);
+    return e;
+  }
+
   /** Whether the key exists (expiring it lazily), without touching access time. */
   has(key: string): boolean {
     return this.getEntry(key) !== undefined;
@@ -99,6 +111,7 @@ export class Database {
   }
 
   private touchAccess(e: Entry): void {
+    if (this.host.noTouch) return;
     if (!this.host.lfu) {
       e.access = this.host.now();
       return;
@@ -121,6 +134,19 @@ export class Database {
     const e: Entry = { key, value, expireAt: 0, access: this.host.now(), freq: 5, seq: this.nextSeq++, dead: false };
     this.dict.set(key, e);
     this.order.push(e);
+    this.host.keyModified(this, key);
+  }
+
+  /**
+   * Adds a key that does not exist, carrying over the value, TTL and access state of `from`
+   * (an entry of this or another database, usually just deleted): RENAME and MOVE move the
+   * object itself in Redis, so its expiry, idle time and LFU counter survive.
+   */
+  addMoved(key: string, from: Entry): void {
+    const e: Entry = { key, value: from.value, expireAt: from.expireAt, access: from.access, freq: from.freq, seq: this.nextSeq++, dead: false };
+    this.dict.set(key, e);
+    this.order.push(e);
+    if (e.expireAt !== 0) this.volatile.add(key);
     this.host.keyModified(this, key);
   }
 

@@ -4,6 +4,9 @@
 // time in practice, no exponential blow-up on hostile patterns.
 
 export function globMatch(pattern: string, text: string, nocase = false): boolean {
+  // Redis's stringmatchlen never enters its loop for an empty string: only "" matches it
+  // (even "*" does not; KEYS * avoids matching altogether).
+  if (text.length === 0) return pattern.length === 0;
   if (nocase) {
     pattern = pattern.toLowerCase();
     text = text.toLowerCase();
@@ -56,7 +59,7 @@ function matchOne(pattern: string, p: number, ch: string): number {
       break;
     }
     const s = pattern[i]!;
-    if (s === '\\' && i + 2 < pattern.length) {
+    if (s === '\\' && i + 1 < pattern.length) {
       i++;
       if (pattern[i] === ch) matched = true;
     } else if (s === ']') {
