@@ -1,3 +1,578 @@
+// CLIENT: the connection's own settings (name, library, reply mode, eviction/touch flags),
+// introspection (ID, INFO, LIST) and control of other connections (KILL, PAUSE, UNPAUSE).
+// Behaviour of Redis 7.0, plus SETINFO and NO-TOUCH from 7.2 (clients send SETINFO on
+// connect) and KILL MAXAGE from 7.4. CLIENT UNBLOCK comes with the blocking commands.
+
+import type { Client } from '../server/client.js';
+import { parseInt64 } from '../resp/numbers.js';
+import { ERR_SYNTAX, errSubcommandSyntax } from './errors.js';
+import { isOpt } from './args.js';
+import { validClientName } from './connection.js';
+import { replyHelp } from './server.js';
 import type { CommandSpec } from './types.js';
 
-export const clientCommands = [] as const satisfies readonly CommandSpec[];
+type ClientType = 'normal' | 'replica' | 'master' | 'pubsub';
+
+/** Redis's getClientTypeByName (slave is an alias of replica). */
+function clientTypeByName(name: string): ClientType | null {
+  switch (name.toLowerCase()) {
+    case 'normal':
+      return 'normal';
+    case 'slave':
+    case 'replica':
+      return 'replica';
+    case 'master':
+      return 'master';
+    case 'pubsub':
+      return 'pubsub';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Redis's getClientType. nodis has no replication links and, until pub/sub exists, no
+ * subscribed clients; MONITOR clients count as normal, as in Redis.
+ */
+function clientType(_c: Client): ClientType {
+  return 'normal';
+}
+
+const ERR_NAME_CHARS = 'ERR Client names cannot contain spaces, newlines or special characters.';
+
+const HELP = [
+  'GETNAME',
+  '    Return the name of the current connection.',
+  'ID',
+  '    Return the ID of the current connection.',
+  'INFO',
+  '    Return information about the current client connection.',
+  'KILL <ip:port>',
+  '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]',
+  '    Kill connections. Options are:',
+  '    * ADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made from the specified address',
+  '    * LADDR (<ip:port>|<unixsocket>:0)',
+  '      Kill connections made to specified local address',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Kill connections by type.',
+  '    * USER <username>',
+  '      Kill connections authenticated by <username>.',
+  '    * SKIPME (YES|NO)',
+  '      Skip killing current connection (default: yes).',
+  '    * ID <client-id>',
+  '      Kill connections by client id.',
+  '    * MAXAGE <maxage>',
+  '      Kill connections older than the specified age.',
+  'LIST [options ...]',
+  '    Return information about client connections. Options:',
+  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
+  '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
+  'SETNAME <name>',
+  '    Assign the name <name> to the current connection.',
+  'SETINFO <option> <value>',
+  '    Set client meta attr. Options are:',
+  '    * LIB-NAME: the client lib name.',
+  '    * LIB-VER: the client lib version.',
+  'NO-EVICT (ON|OFF)',
+  '    Protect current client connection from eviction.',
+  'NO-TOUCH (ON|OFF)',
+  '    Will not touch LRU/LFU stats when this mode is on.',
+];
+
+// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
+function clientList(c: Client): void {
+  const argv = c.argv;
+  let out = '';
+  if (argv.length === 4 && isOpt(argv[2]!, 'TYPE')) {
+    const type = clientTypeByName(argv[3]!);
+    if (type === null) return c.reply.error(`ERR Unknown client type '${argv[3]}'`);
+    for (const other of c.server.clients) if (clientType(other) === type) out += `${other.describe()}\n`;
+  } else if (argv.length > 3 && isOpt(argv[2]!, 'ID')) {
+    for (let j = 3; j < argv.length; j++) {
+      const id = parseInt64(argv[j]!);
+      if (id === null) return c.reply.error('ERR Invalid client ID');
+      for (const other of c.server.clients) {
+        if (other.id === Number(id)) {
+          out += `${other.describe()}\n`;
+          break;
+        }
+      }
+    }
+  } else if (argv.length !== 2) {
+    return c.reply.error(ERR_SYNTAX);
+  } else {
+    for (const other of c.server.clients) out += `${other.describe()}\n`;
+  }
+  c.reply.verbatim(out);
+}
+
+interface KillFilter {
+  addr: string | null;
+  laddr: string | null;
+  type: ClientType | null;
+  id: number;
+  maxAge: number;
+  skipMe: boolean;
+}
+
+/** Parses CLIENT KILL's filters (new form); replies the error and returns null if invalid. */
+function parseKillFilter(c: Client): KillFilter | null {
+  const argv = c.argv;
+  const f: KillFilter = { addr: null, laddr: null, type: null, id: 0, maxAge: 0, skipMe: true };
+  for (let i = 2; i < argv.length; i += 2) {
+    const opt = argv[i]!;
+    if (i + 1 >= argv.length) {
+      c.reply.error(ERR_SYNTAX);
+      return null;
+    }
+    const value = argv[i + 1]!;
+    if (isOpt(opt, 'ID')) {
+      const id = parseInt64(value);
+      if (id === null || id < 1) {
+        c.reply.error('ERR client-id should be greater than 0');
+        return null;
+      }
+      f.id = Number(id);
+    } else if (isOpt(opt, 'MAXAGE')) {
+      const age = parseInt64(value);
+      if (age === null) {
+        c.reply.error('ERR maxage is not an integer or out of range');
+        return null;
+      }
+      if (age <= 0) {
+        c.reply.error('ERR maxage should be greater than 0');
+        return null;
+      }
+      f.maxAge = Number(age);
+    } else if (isOpt(opt, 'TYPE')) {
+      f.type = clientTypeByName(value);
+      if (f.type === null) {
+        c.reply.error(`ERR Unknown client type '${value}'`);
+        return null;
+      }
+    } else if (isOpt(opt, 'ADDR')) {
+      f.addr = value;
+    } else if (isOpt(opt, 'LADDR')) {
+      f.laddr = value;
+    } else if (isOpt(opt, 'USER')) {
+      // "default" is the only user nodis has, and every connection is authenticated as it.
+      if (value !== 'default') {
+        c.reply.error(`ERR No such user '${value}'`);
+        return null;
+      }
+    } else if (isOpt(opt, 'SKIPME') && (isOpt(value, 'YES') || isOpt(value, 'NO'))) {
+      f.skipMe = isOpt(value, 'YES');
+    } else {
+      c.reply.error(ERR_SYNTAX);
+      return null;
+    }
+  }
+  return f;
+}
+
+// CLIENT KILL ip:port
+// CLIENT KILL [ID client-id] [TYPE type] [USER username] [ADDR ip:port] [LADDR ip:port]
+//             [SKIPME yes|no] [MAXAGE maxage] ...
+function clientKill(c: Client): void {
+  const oldForm = c.argv.length === 3;
+  // The old form may kill the caller itself.
+  const f: KillFilter | null = oldForm ? { addr: c.argv[2]!, laddr: null, type: null, id: 0, maxAge: 0, skipMe: false } : parseKillFilter(c);
+  if (f === null) return;
+  const now = Date.now();
+  let killed = 0;
+  let killSelf = false;
+  for (const other of [...c.server.clients]) {
+    if (f.addr !== null && other.remoteAddress !== f.addr) continue;
+    if (f.laddr !== null && other.localAddress !== f.laddr) continue;
+    if (f.type !== null && clientType(other) !== f.type) continue;
+    if (f.id !== 0 && other.id !== f.id) continue;
+    if (other === c && f.skipMe) continue;
+    if (f.maxAge !== 0 && Math.floor((now - other.createdAt) / 1000) < f.maxAge) continue;
+    if (other === c) killSelf = true;
+    else other.close();
+    killed++;
+  }
+  if (oldForm) {
+    if (killed === 0) c.reply.error('ERR No such client');
+    else c.reply.ok();
+  } else {
+    c.reply.integer(killed);
+  }
+  // The caller goes once its reply is out.
+  if (killSelf) c.closeAfterReply = true;
+}
+
+// CLIENT PAUSE timeout [WRITE|ALL]
+function clientPause(c: Client): void {
+  const argv = c.argv;
+  if (argv.length > 4) return c.reply.error(errSubcommandSyntax(argv));
+  let mode: 'write' | 'all' = 'all';
+  if (argv.length === 4) {
+    if (isOpt(argv[3]!, 'WRITE')) mode = 'write';
+    else if (!isOpt(argv[3]!, 'ALL')) return c.reply.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
+  }
+  const ms = parseInt64(argv[2]!);
+  if (ms === null) return c.reply.error('ERR timeout is not an integer or out of range');
+  if (ms < 0) return c.reply.error('ERR timeout is negative');
+  c.server.setPause(mode, Number(ms));
+  c.reply.ok();
+}
+
+// CLIENT SETINFO LIB-NAME libname | LIB-VER libver
+function clientSetinfo(c: Client): void {
+  const attr = c.argv[2]!;
+  const value = c.argv[3]!;
+  const isName = isOpt(attr, 'LIB-NAME');
+  if (!isName && !isOpt(attr, 'LIB-VER')) return c.reply.error(`ERR Unrecognized option '${attr}'`);
+  if (!validClientName(value)) return c.reply.error(`ERR ${attr} cannot contain spaces, newlines or special characters.`);
+  if (isName) c.libName = value;
+  else c.libVer = value;
+  c.reply.ok();
+}
+
+// CLIENT REPLY ON|OFF|SKIP — OFF and SKIP themselves get no reply.
+function clientReply(c: Client): void {
+  const mode = c.argv[2]!;
+  if (isOpt(mode, 'ON')) {
+    c.replyMode = 'on';
+    c.skipNextReply = false;
+    c.reply.discard = c.socket === null;
+    c.reply.ok();
+  } else if (isOpt(mode, 'OFF')) {
+    c.replyMode = 'off';
+    c.skipNextReply = false;
+    c.reply.discard = true;
+  } else if (isOpt(mode, 'SKIP')) {
+    // The dispatcher drops every reply of the next command.
+    if (c.replyMode !== 'off') c.skipNextReply = true;
+  } else {
+    c.reply.error(ERR_SYNTAX);
+  }
+}
+
+/** CLIENT NO-EVICT / NO-TOUCH: ON or OFF, else a syntax error. */
+function onOff(c: Client, set: (on: boolean) => void): void {
+  const v = c.argv[2]!;
+  if (isOpt(v, 'ON') || isOpt(v, 'OFF')) {
+    set(isOpt(v, 'ON'));
+    c.reply.ok();
+  } else {
+    c.reply.error(ERR_SYNTAX);
+  }
+}
+
+const CONN = ['noscript', 'loading', 'stale'] as const;
+const CONN_ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
+const ON_OFF_ARG = [
+  {
+    name: 'enabled',
+    type: 'oneof',
+    arguments: [
+      { name: 'on', type: 'pure-token', token: 'ON' },
+      { name: 'off', type: 'pure-token', token: 'OFF' },
+    ],
+  },
+] as const;
+
+export const clientCommands = [
+  {
+    name: 'client',
+    arity: -2,
+    flags: [],
+    group: 'connection',
+    since: '2.4.0',
+    summary: 'A container for client connection commands',
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      {
+        // CLIENT ID
+        name: 'id',
+        arity: 2,
+        flags: CONN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '5.0.0',
+        summary: 'Returns the client ID for the current connection',
+        complexity: 'O(1)',
+        handler(c) {
+          c.reply.integer(c.id);
+        },
+      },
+      {
+        // CLIENT INFO
+        name: 'info',
+        arity: 2,
+        flags: CONN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '6.2.0',
+        summary: 'Returns information about the current client connection.',
+        complexity: 'O(1)',
+        tips: ['nondeterministic_output'],
+        handler(c) {
+          c.reply.verbatim(`${c.describe()}\n`);
+        },
+      },
+      {
+        name: 'list',
+        arity: -2,
+        flags: CONN_ADMIN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '2.4.0',
+        summary: 'Get the list of client connections',
+        complexity: 'O(N) where N is the number of client connections',
+        arguments: [
+          {
+            name: 'normal_master_replica_pubsub',
+            type: 'oneof',
+            token: 'TYPE',
+            since: '5.0.0',
+            optional: true,
+            arguments: [
+              { name: 'normal', type: 'pure-token', token: 'NORMAL' },
+              { name: 'master', type: 'pure-token', token: 'MASTER' },
+              { name: 'replica', type: 'pure-token', token: 'REPLICA' },
+              { name: 'pubsub', type: 'pure-token', token: 'PUBSUB' },
+            ],
+          },
+          { name: 'id', type: 'block', token: 'ID', since: '6.2.0', optional: true, arguments: [{ name: 'client-id', type: 'integer', multiple: true }] },
+        ],
+        history: [
+          ['2.8.12', 'Added unique client `id` field.'],
+          ['5.0.0', 'Added optional `TYPE` filter.'],
+          ['6.0.0', 'Added `user` field.'],
+          ['6.2.0', 'Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter.'],
+          ['7.0.0', 'Added `resp`, `multi-mem`, `rbs` and `rbp` fields.'],
+          ['7.0.3', 'Added `ssub` field.'],
+        ],
+        tips: ['nondeterministic_output'],
+        handler: clientList,
+      },
+      {
+        name: 'kill',
+        arity: -3,
+        flags: CONN_ADMIN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '2.4.0',
+        summary: 'Kill the connection of a client',
+        complexity: 'O(N) where N is the number of client connections',
+        arguments: [
+          {
+            name: 'filter',
+            type: 'oneof',
+            arguments: [
+              { name: 'ip:port', type: 'string', deprecatedSince: '2.8.12' },
+              {
+                name: 'new-format',
+                type: 'oneof',
+                multiple: true,
+                arguments: [
+                  { name: 'client-id', type: 'integer', token: 'ID', since: '2.8.12', optional: true },
+                  {
+                    name: 'normal_master_slave_pubsub',
+                    type: 'oneof',
+                    token: 'TYPE',
+                    since: '2.8.12',
+                    optional: true,
+                    arguments: [
+                      { name: 'normal', type: 'pure-token', token: 'NORMAL' },
+                      { name: 'master', type: 'pure-token', token: 'MASTER', since: '3.2.0' },
+                      { name: 'slave', type: 'pure-token', token: 'SLAVE' },
+                      { name: 'replica', type: 'pure-token', token: 'REPLICA', since: '5.0.0' },
+                      { name: 'pubsub', type: 'pure-token', token: 'PUBSUB' },
+                    ],
+                  },
+                  { name: 'username', type: 'string', token: 'USER', optional: true },
+                  { name: 'ip:port', type: 'string', token: 'ADDR', optional: true },
+                  { name: 'ip:port', type: 'string', token: 'LADDR', since: '6.2.0', optional: true },
+                  { name: 'yes/no', type: 'string', token: 'SKIPME', optional: true },
+                  { name: 'maxage', type: 'integer', token: 'MAXAGE', since: '7.4.0', optional: true },
+                ],
+              },
+            ],
+          },
+        ],
+        history: [
+          ['2.8.12', 'Added new filter format.'],
+          ['2.8.12', '`ID` option.'],
+          ['3.2.0', 'Added `master` type in for `TYPE` option.'],
+          ['5.0.0', 'Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.'],
+          ['6.2.0', '`LADDR` option.'],
+          ['7.4.0', '`MAXAGE` option.'],
+        ],
+        handler: clientKill,
+      },
+      {
+        // CLIENT SETNAME connection-name — an empty name removes it.
+        name: 'setname',
+        arity: 3,
+        flags: CONN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '2.6.9',
+        summary: 'Set the current connection name',
+        complexity: 'O(1)',
+        arguments: [{ name: 'connection-name', type: 'string' }],
+        handler(c) {
+          const name = c.argv[2]!;
+          if (!validClientName(name)) return c.reply.error(ERR_NAME_CHARS);
+          c.name = name;
+          c.reply.ok();
+        },
+      },
+      {
+        // CLIENT GETNAME
+        name: 'getname',
+        arity: 2,
+        flags: CONN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '2.6.9',
+        summary: 'Get the current connection name',
+        complexity: 'O(1)',
+        handler(c) {
+          if (c.name === '') c.reply.nullBulk();
+          else c.reply.bulk(c.name);
+        },
+      },
+      {
+        name: 'setinfo',
+        arity: 4,
+        flags: CONN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '7.2.0',
+        summary: 'Sets information specific to the client or connection.',
+        complexity: 'O(1)',
+        arguments: [
+          {
+            name: 'attr',
+            type: 'oneof',
+            arguments: [
+              { name: 'libname', type: 'string', token: 'LIB-NAME' },
+              { name: 'libver', type: 'string', token: 'LIB-VER' },
+            ],
+          },
+        ],
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+        handler: clientSetinfo,
+      },
+      {
+        // CLIENT NO-EVICT ON|OFF
+        name: 'no-evict',
+        arity: 3,
+        flags: CONN_ADMIN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '7.0.0',
+        summary: 'Set client eviction mode for the current connection',
+        complexity: 'O(1)',
+        arguments: ON_OFF_ARG,
+        handler(c) {
+          onOff(c, (on) => (c.noEvict = on));
+        },
+      },
+      {
+        // CLIENT NO-TOUCH ON|OFF — reads stop updating the keys' LRU/LFU (TOUCH still does).
+        name: 'no-touch',
+        arity: 3,
+        flags: CONN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '7.2.0',
+        summary: 'Controls whether commands sent by the client will alter the LRU/LFU of the keys they access.',
+        complexity: 'O(1)',
+        arguments: ON_OFF_ARG,
+        handler(c) {
+          onOff(c, (on) => (c.noTouch = on));
+        },
+      },
+      {
+        name: 'reply',
+        arity: 3,
+        flags: CONN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '3.2.0',
+        summary: 'Instruct the server whether to reply to commands',
+        complexity: 'O(1)',
+        arguments: [
+          {
+            name: 'on_off_skip',
+            type: 'oneof',
+            arguments: [
+              { name: 'on', type: 'pure-token', token: 'ON' },
+              { name: 'off', type: 'pure-token', token: 'OFF' },
+              { name: 'skip', type: 'pure-token', token: 'SKIP' },
+            ],
+          },
+        ],
+        handler: clientReply,
+      },
+      {
+        name: 'pause',
+        arity: -3,
+        flags: CONN_ADMIN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '2.9.50',
+        summary: 'Stop processing commands from clients for some time',
+        complexity: 'O(1)',
+        arguments: [
+          { name: 'timeout', type: 'integer' },
+          {
+            name: 'mode',
+            type: 'oneof',
+            since: '6.2.0',
+            optional: true,
+            arguments: [
+              { name: 'write', type: 'pure-token', token: 'WRITE' },
+              { name: 'all', type: 'pure-token', token: 'ALL' },
+            ],
+          },
+        ],
+        history: [['6.2.0', '`CLIENT PAUSE WRITE` mode added along with the `mode` option.']],
+        handler: clientPause,
+      },
+      {
+        // CLIENT UNPAUSE
+        name: 'unpause',
+        arity: 2,
+        flags: CONN_ADMIN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '6.2.0',
+        summary: 'Resume processing of clients that were paused',
+        complexity: 'O(N) Where N is the number of paused clients',
+        handler(c) {
+          c.server.unpause();
+          c.reply.ok();
+        },
+      },
+      {
+        // CLIENT HELP
+        name: 'help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        categories: ['connection'],
+        group: 'connection',
+        since: '5.0.0',
+        summary: 'Show helpful text about the different subcommands',
+        complexity: 'O(1)',
+        handler(c) {
+          replyHelp(c, HELP);
+        },
+      },
+    ],
+  },
+] as const satisfies readonly CommandSpec[];

@@ -203,7 +203,7 @@ export const connectionCommands = [
       }
       if (!c.authenticated) {
         return c.reply.error(
-          'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+          'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
         );
       }
       if (setName !== null) {

@@ -25,7 +25,8 @@ export function resolveCommand(server: Server, c: Client, argv: string[]): Comma
     return null;
   }
   let cmd = top;
-  if (top.subcommands !== null) {
+  // A container that has its own handler (plain COMMAND) runs when given no subcommand.
+  if (top.subcommands !== null && !(argv.length === 1 && top.spec.handler !== undefined)) {
     if (argv.length < 2) {
       c.reply.error(errWrongArity(top.fullName));
       top.rejectedCalls++;
@@ -49,8 +50,25 @@ export function resolveCommand(server: Server, c: Client, argv: string[]): Comma
 
 /** processCommand: one request from a client. */
 export function processCommand(server: Server, c: Client, argv: string[]): void {
+  if (!c.skipNextReply) return dispatchRequest(server, c, argv);
+  // CLIENT REPLY SKIP, sent just before: every reply of this request is dropped, errors
+  // included (Redis's CLIENT_REPLY_SKIP lasts exactly one command).
+  c.skipNextReply = false;
+  c.reply.discard = true;
+  try {
+    dispatchRequest(server, c, argv);
+  } finally {
+    // A command parked by CLIENT PAUSE runs again later, still without its reply.
+    if (c.parked) c.skipNextReply = true;
+    c.reply.discard = c.replyMode === 'off' || c.socket === null;
+  }
+}
+
+function dispatchRequest(server: Server, c: Client, argv: string[]): void {
   c.argv = argv;
   const cmd = resolveCommand(server, c, argv);
+  // CLIENT LIST's cmd=: the command looked up, NULL when the (sub)command is unknown.
+  c.lastCommand = cmd !== null ? cmd.fullName : lookedUpName(server, argv);
   if (cmd === null) {
     if (c.inMulti) c.multiError = true;
     return;
@@ -59,6 +77,10 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
   if (server.keyspace.loading && !cmd.allowedWhileLoading) return reject(c, cmd, ERR_LOADING);
   const denied = server.denyReason(cmd, c);
   if (denied !== null) return reject(c, cmd, denied);
+  // Redis flags MONITOR clients as replicas, which may not touch the keyspace.
+  if (c.monitor && (cmd.isWrite || cmd.isReadonly || cmd.spec.flags.includes('may_replicate'))) {
+    return reject(c, cmd, "ERR Replica can't interact with the keyspace");
+  }
 
   if (c.inMulti && !MULTI_IMMEDIATE.has(cmd.fullName)) {
     if (cmd.noMulti) return reject(c, cmd, 'ERR Command not allowed inside a transaction');
@@ -82,8 +104,16 @@ export function processCommand(server: Server, c: Client, argv: string[]): void 
     c.reply.error(`ERR internal error executing '${cmd.fullName}'`);
     c.closeAfterReply = true;
   } finally {
-    server.propagation.end();
+    server.propagation.end(cmd.spec.touchesArbitraryKeys !== true);
   }
+}
+
+/** The name of what argv resolves to, for a request that failed lookup or arity. */
+function lookedUpName(server: Server, argv: readonly string[]): string {
+  const top = server.commands.lookup(argv[0]!);
+  if (top === undefined) return 'NULL';
+  if (top.subcommands === null || argv.length < 2) return top.fullName;
+  return top.subcommands.get(argv[1]!.toLowerCase())?.fullName ?? 'NULL';
 }
 
 /** A gate refused the command: count it, doom a transaction being queued, reply the error. */
@@ -106,22 +136,23 @@ export function call(server: Server, c: Client, cmd: Command): void {
   c.propagationPrevented = false;
   c.propagationForced = false;
 
-  if (c.skipNextReply) {
-    c.reply.discard = true;
-  }
   const start = performance.now();
-  cmd.spec.handler!(c);
-  const micros = (performance.now() - start) * 1000;
-  if (c.skipNextReply && cmd.fullName !== 'client|reply') {
-    c.skipNextReply = false;
-    c.reply.discard = c.replyMode === 'off' || c.socket === null;
+  // callDepth > 1: running inside another command (EXEC), where nothing may block.
+  c.callDepth++;
+  const noTouchBefore = ks.noTouch;
+  ks.noTouch = c.noTouch && cmd.fullName !== 'touch';
+  try {
+    cmd.spec.handler!(c);
+  } finally {
+    c.callDepth--;
+    ks.noTouch = noTouchBefore;
   }
+  const micros = (performance.now() - start) * 1000;
 
   cmd.calls++;
   cmd.usec += micros;
   if (server.stats.errorReplies > errorsBefore) cmd.failedCalls++;
   server.stats.commandsProcessed++;
-  c.lastCommand = cmd.fullName;
   server.afterCall(c, cmd, micros);
 
   const changed = ks.dirty > dirtyBefore;

@@ -21,6 +21,8 @@ export class Keyspace implements KeyspaceHost {
   dirty = 0;
   loading = false;
   lfu = false;
+  /** Set by the dispatcher while a CLIENT NO-TOUCH client's command runs. */
+  noTouch = false;
   /** The time of the command being executed; set by the dispatcher and the cron. */
   time = Date.now();
   readonly stats: KeyspaceStats = { hits: 0, misses: 0, expiredKeys: 0, expiredStalePerc: 0 };

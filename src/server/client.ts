@@ -64,6 +64,8 @@ export class Client implements Watcher {
   /** CLIENT NO-EVICT / NO-TOUCH flags. */
   noEvict = false;
   noTouch = false;
+  /** Commands of this client being executed, nested (2 while EXEC runs a queued one). */
+  callDepth = 0;
   /** The client is parked (paused, or later blocked) and must not read further commands. */
   parked = false;
   /** Set once QUIT or a protocol error asks the connection to close after the reply. */
@@ -84,9 +86,14 @@ export class Client implements Watcher {
     this.id = server.nextClientId();
     this.db = server.keyspace.dbs[0]!;
     this.authenticated = !server.requiresAuth();
+    const config = server.config;
+    // Read per request header, so CONFIG SET proto-max-bulk-len applies to open connections.
     this.decoder = new RequestDecoder({
-      maxBulkLen: server.config.num('proto-max-bulk-len'),
+      get maxBulkLen() {
+        return config.num('proto-max-bulk-len');
+      },
       maxMultibulkLen: 2147483647,
+      authRequired: () => !this.authenticated,
     });
     this.reply.onError = (code) => server.stats.countError(code);
     if (socket) {
@@ -202,8 +209,17 @@ export class Client implements Watcher {
   /** CLIENT LIST / INFO line for this client. */
   describe(): string {
     const now = Date.now();
+    // Redis's order of flag letters (catClientInfoString).
     const flags =
-      (this.inMulti ? 'x' : '') + (this.monitor ? 'O' : '') + (this.parked ? 'b' : '') + (this.closeAfterReply ? 'c' : '') + (this.noEvict ? 'e' : '') + (this.noTouch ? 'T' : '') || 'N';
+      (this.monitor ? 'O' : '') +
+        (this.inMulti ? 'x' : '') +
+        (this.parked ? 'b' : '') +
+        (this.dirtyCas ? 'd' : '') +
+        (this.closeAfterReply ? 'c' : '') +
+        (this.noEvict ? 'e' : '') +
+        (this.noTouch ? 'T' : '') || 'N';
+    // The arguments held: those of the command running (the caller of CLIENT LIST) or parked.
+    const argv = this.callDepth > 0 ? this.argv : (this.pendingArgv ?? []);
     const fields = [
       `id=${this.id}`,
       `addr=${this.remoteAddress}`,
@@ -220,7 +236,7 @@ export class Client implements Watcher {
       `multi=${this.inMulti ? this.multiQueue.length : -1}`,
       `qbuf=${this.decoder.pendingBytes}`,
       `qbuf-free=0`,
-      `argv-mem=${this.argv.reduce((n, a) => n + a.length, 0)}`,
+      `argv-mem=${argv.reduce((n, a) => n + a.length, 0)}`,
       `multi-mem=0`,
       `rbs=16384`,
       `rbp=0`,
@@ -233,6 +249,9 @@ export class Client implements Watcher {
       `user=default`,
       `redir=-1`,
       `resp=${this.protocol}`,
+      // Redis 7.2 fields, set by CLIENT SETINFO.
+      `lib-name=${this.libName}`,
+      `lib-ver=${this.libVer}`,
     ];
     return fields.join(' ');
   }

@@ -11,8 +11,9 @@ export function feedMonitors(server: Server, c: Client): void {
   const who = c.socket === null ? 'lua' : c.remoteAddress;
   let line = `${Math.floor(now / 1000)}.${micros} [${c.db.id} ${who}]`;
   for (const a of c.argv) line += ` ${quoteRepr(a)}`;
+  // A monitor sees its own commands too, as in Redis.
   for (const m of server.monitors) {
-    if (m === c || m.closed) continue;
+    if (m.closed) continue;
     m.reply.simple(line);
     server.markForWrite(m);
   }

@@ -20,6 +20,7 @@ import { Propagator } from '../commands/propagation.js';
 import { processCommand } from '../commands/dispatch.js';
 import type { Command } from '../commands/types.js';
 import { feedMonitors } from './monitor.js';
+import type { PersistenceInfo } from './info.js';
 
 export interface PauseState {
   mode: 'write' | 'all';
@@ -46,6 +47,10 @@ export class Server {
   /** Unix time (seconds) of the last successful save (LASTSAVE). */
   lastSave = Math.floor(Date.now() / 1000);
   readonly runId: string;
+  /** INFO replication's master_replid (random per start, like run_id). */
+  readonly replId: string;
+  /** Installed by the AOF module: what INFO persistence reports (AOF off when null). */
+  persistenceInfo: (() => PersistenceInfo) | null = null;
   pause: PauseState | null = null;
   /** The config file the server was started with ('' when none): CONFIG REWRITE target. */
   configFile = '';
@@ -70,6 +75,7 @@ export class Server {
     };
     this.expireCycle = new ExpireCycle(this.keyspace);
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+    this.replId = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -126,13 +132,13 @@ export class Server {
   private serverCron(): void {
     const hz = Math.max(1, Math.min(500, this.config.num('hz')));
     // Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC: at most 25% of the cron period.
+    // Each key it expires is its own execution unit: a bare DEL, as Redis logs it.
     if (!this.isPaused()) {
-      this.propagation.begin();
-      try {
-        this.expireCycle.run(250 / hz);
-      } finally {
-        this.propagation.end();
-      }
+      const t0 = performance.now();
+      this.expireCycle.run(250 / hz);
+      const spent = performance.now() - t0;
+      this.stats.expireCycleMs += spent;
+      if (spent >= 250 / hz) this.stats.expiredTimeCapReached++;
     }
     this.stats.sample();
     const timeout = this.config.num('timeout');
@@ -189,12 +195,13 @@ export class Server {
   }
 
   private accept(socket: net.Socket): void {
-    this.stats.connectionsReceived++;
     if (this.clients.size >= this.config.num('maxclients')) {
+      // As in Redis, a connection refused for maxclients is not counted as received.
       this.stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
+    this.stats.connectionsReceived++;
     if (this.config.bool('protected-mode') && !this.requiresAuth() && !isLoopback(socket.remoteAddress)) {
       this.stats.rejectedConnections++;
       socket.end(`-${PROTECTED_MODE_ERROR}\r\n`);
@@ -206,6 +213,7 @@ export class Server {
     this.clients.add(client);
     socket.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
+      this.stats.readsProcessed++;
       client.onData(chunk);
     });
     socket.on('error', () => client.close());
@@ -261,7 +269,8 @@ export class Server {
 
   /** Whether `cmd` must wait for CLIENT UNPAUSE (or the pause's end). */
   pausedFor(cmd: Command, c: Client): boolean {
-    if (this.pause === null || c.socket === null) return false;
+    // Replicas — and MONITOR clients, which Redis flags as replicas — are never paused.
+    if (this.pause === null || c.socket === null || c.monitor) return false;
     if (Date.now() >= this.pause.until) {
       this.unpause();
       return false;
@@ -281,8 +290,23 @@ export class Server {
       this.pause = { mode, until };
     }
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
-    this.pauseTimer = setTimeout(() => this.unpause(), Math.max(0, this.pause.until - Date.now()));
+    this.armPauseTimer();
+  }
+
+  /** Timers cannot wait more than 2^31-1 ms: a longer pause re-arms until it is due. */
+  private armPauseTimer(): void {
+    if (this.pause === null) return;
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, this.pause.until - Date.now()));
+    this.pauseTimer = setTimeout(() => {
+      if (this.pause !== null && Date.now() < this.pause.until) this.armPauseTimer();
+      else this.unpause();
+    }, delay);
     this.pauseTimer.unref();
+  }
+
+  /** Clients held by CLIENT PAUSE (INFO does not count them as blocked). */
+  get pausedClients(): number {
+    return this.parkedForPause.length;
   }
 
   parkUntilUnpaused(c: Client, argv: string[]): void {
@@ -297,14 +321,19 @@ export class Server {
     this.pauseTimer = null;
     const parked = this.parkedForPause;
     this.parkedForPause = [];
-    for (const c of parked) {
-      c.parked = false;
-      const argv = c.pendingArgv;
-      c.pendingArgv = null;
-      if (c.closed) continue;
-      if (argv) this.executeRequest(c, argv);
-      c.processInput();
-    }
+    if (parked.length === 0) return;
+    // As Redis queues unblocked clients for beforeSleep: the held commands run after the
+    // current command (CLIENT UNPAUSE, or one that found the pause expired), not inside it.
+    setImmediate(() => {
+      for (const c of parked) {
+        c.parked = false;
+        const argv = c.pendingArgv;
+        c.pendingArgv = null;
+        if (c.closed) continue;
+        if (argv) this.executeRequest(c, argv);
+        c.processInput();
+      }
+    });
   }
 
   // ---- before sleep -------------------------------------------------------------------------
@@ -337,6 +366,7 @@ export class Server {
         const out = c.reply.take();
         this.stats.netOutputBytes += out.length;
         c.socket.write(out);
+        this.stats.writesProcessed++;
       }
       if (c.closeAfterReply) c.closeGracefully();
     }
@@ -345,22 +375,93 @@ export class Server {
   // ---- configuration --------------------------------------------------------------------
 
   /** Applies a configuration change that needs more than storing the value. */
-  applyConfig(name: string, value: ConfigValue): string | null {
+  /**
+   * Called by CONFIG SET for each parameter whose value changed (`old` is the previous value).
+   * Returns an error text to make CONFIG SET fail and roll back, or null.
+   */
+  applyConfig(name: string, value: ConfigValue, old?: ConfigValue): string | null {
     switch (name) {
       case 'loglevel':
         this.logger.level = value as Logger['level'];
         return null;
-      case 'hz':
+      case 'hz': {
+        // A hint: out-of-range values are accepted and clamped, as Redis's updateHZ().
+        const hz = value as number;
+        if (hz < 1 || hz > 500) this.config.store('hz', hz < 1 ? 1 : 500);
         this.hzChanged();
         return null;
+      }
       case 'maxmemory-policy':
         this.keyspace.lfu = String(value).endsWith('lfu');
+        return null;
+      case 'port':
+      case 'bind':
+        if (this.listeners.length > 0) this.rebind(name, old);
         return null;
       default:
         return null;
     }
   }
+
+  private rebinding: Promise<void> = Promise.resolve();
+
+  /**
+   * CONFIG SET port/bind, as Redis's changeListenPort/changeBindAddr: closes the listening
+   * sockets and opens the new ones; if that fails, the old ones are opened again and the
+   * parameter gets its old value back. Binding is asynchronous in Node, so CONFIG SET has
+   * already replied: a failure is only logged.
+   */
+  private rebind(name: string, old: ConfigValue | undefined): void {
+    const oldPort = this.port;
+    const oldBinds = name === 'bind' && old !== undefined ? (old as string[]) : this.config.list('bind');
+    this.rebinding = this.rebinding.then(async () => {
+      for (const l of this.listeners) l.close();
+      this.listeners = [];
+      try {
+        this.listeners = await this.bindAll(this.config.num('port') || oldPort, this.config.list('bind'));
+      } catch {
+        this.logger.warning(`Failed to bind, trying to restore old listening sockets.`);
+        if (old !== undefined) this.config.store(name, old);
+        this.listeners = await this.bindAll(oldPort, oldBinds).catch(() => []);
+      }
+      if (this.closing) {
+        for (const l of this.listeners) l.close();
+        this.listeners = [];
+      }
+      const first = this.listeners[0]?.address();
+      if (first && typeof first === 'object') this.port = first.port;
+    });
+  }
+
+  private async bindAll(port: number, binds: readonly string[]): Promise<net.Server[]> {
+    const opened: net.Server[] = [];
+    for (const raw of binds) {
+      const optional = raw.startsWith('-');
+      const addr = normalizeBind(optional ? raw.slice(1) : raw);
+      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen({ host: addr, port, ipv6Only: addr.includes(':'), backlog: this.config.num('tcp-backlog') }, () => {
+            srv.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (optional && (e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT')) continue;
+        this.logger.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: bind: ${describeErrno(e)}`);
+        for (const l of opened) l.close();
+        throw err;
+      }
+      if (port === 0) port = (srv.address() as net.AddressInfo).port;
+      opened.push(srv);
+    }
+    return opened;
+  }
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const PROTECTED_MODE_ERROR =
   "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
