@@ -15,15 +15,25 @@ export class ProtocolError extends Error {
   }
 }
 
+/** Read on every request header, so a limits object with getters follows CONFIG SET. */
 export interface DecoderLimits {
   /** proto-max-bulk-len: largest single argument. */
-  maxBulkLen: number;
+  readonly maxBulkLen: number;
   /** Largest argc of one multibulk request. */
-  maxMultibulkLen: number;
+  readonly maxMultibulkLen: number;
+  /**
+   * Whether the connection still has to authenticate. Redis then refuses requests with more
+   * than 10 arguments or an argument over 16 KiB before reading them (7.0's
+   * "unauthenticated multibulk/bulk length").
+   */
+  authRequired?(): boolean;
 }
 
 /** Redis's PROTO_INLINE_MAX_SIZE: an inline request or a count line may not exceed 64 KiB. */
 export const INLINE_MAX_SIZE = 64 * 1024;
+/** Limits on requests of a connection that must still authenticate (networking.c). */
+const UNAUTH_MAX_ARGS = 10;
+const UNAUTH_MAX_BULK = 16384;
 /** Arguments at least this large are gathered into a dedicated buffer instead of re-concatenating reads. */
 const BIG_ARG = 32 * 1024;
 
@@ -46,9 +56,13 @@ export class RequestDecoder {
 
   constructor(private readonly limits: DecoderLimits) {}
 
-  /** Bytes received but not yet turned into commands (the query buffer of CLIENT LIST). */
+  /**
+   * Bytes received but not yet turned into commands: Redis's query buffer (CLIENT LIST qbuf,
+   * client-query-buffer-limit). While a big argument is being filled, Redis reads no further
+   * than its end, so bytes past it are not counted until it completes.
+   */
   get pendingBytes(): number {
-    return this.buf.length - this.pos + (this.big ? this.bigFilled : 0);
+    return this.big !== null ? this.bigFilled : this.buf.length - this.pos;
   }
 
   /** Whether a request has been started but not completed. */
@@ -97,17 +111,20 @@ export class RequestDecoder {
           if (argv.length === 0) continue; // empty line: skipped
           return argv;
         }
-        const nl = buf.indexOf(LF, this.pos);
-        if (nl < 0) {
-          if (end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big mbulk count string');
+        const cr = countLineEnd(buf, this.pos, end);
+        if (cr < 0) {
+          if (cr === NO_LINE && end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big mbulk count string');
           return null;
         }
-        const count = parseCountLine(buf, this.pos + 1, nl);
+        const count = string2ll(buf, this.pos + 1, cr);
         if (count === null || count > this.limits.maxMultibulkLen) {
           throw new ProtocolError('Protocol error: invalid multibulk length');
         }
-        this.pos = nl + 1;
-        if (count <= 0) continue; // "*0" and "*-1" are ignored, as in Redis
+        if (count > UNAUTH_MAX_ARGS && this.limits.authRequired?.()) {
+          throw new ProtocolError('Protocol error: unauthenticated multibulk length');
+        }
+        this.pos = cr + 2;
+        if (count <= 0) continue; // "*0" and negative counts are ignored, as in Redis
         this.argsLeft = count;
         this.argv = [];
         this.bulkLen = -1;
@@ -116,19 +133,22 @@ export class RequestDecoder {
       while (this.argsLeft > 0) {
         if (this.bulkLen < 0) {
           if (this.pos >= end) return null;
-          const nl = buf.indexOf(LF, this.pos);
-          if (nl < 0) {
-            if (end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big bulk count string');
+          const cr = countLineEnd(buf, this.pos, end);
+          if (cr < 0) {
+            if (cr === NO_LINE && end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big bulk count string');
             return null;
           }
           if (buf[this.pos] !== 36 /* '$' */) {
             throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
           }
-          const len = parseCountLine(buf, this.pos + 1, nl);
+          const len = string2ll(buf, this.pos + 1, cr);
           if (len === null || len < 0 || len > this.limits.maxBulkLen) {
             throw new ProtocolError('Protocol error: invalid bulk length');
           }
-          this.pos = nl + 1;
+          if (len > UNAUTH_MAX_BULK && this.limits.authRequired?.()) {
+            throw new ProtocolError('Protocol error: unauthenticated bulk length');
+          }
+          this.pos = cr + 2;
           this.bulkLen = len;
           if (len >= BIG_ARG && end - this.pos < len + 2) {
             this.big = Buffer.allocUnsafe(len + 2);
@@ -186,7 +206,9 @@ export class RequestDecoder {
   private parseInline(): string[] | null {
     const buf = this.buf as Latin1Buffer;
     const nl = buf.indexOf(LF, this.pos);
-    if (nl < 0) {
+    // Redis finds the newline with strchr(): a NUL byte before it hides it, so the request
+    // stays incomplete (and eventually becomes "too big").
+    if (nl < 0 || buf.subarray(this.pos, nl).indexOf(0) >= 0) {
       if (buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big inline request');
       return null;
     }
@@ -206,26 +228,54 @@ export class RequestDecoder {
 
 const EMPTY = Buffer.alloc(0);
 
-/** Parses the integer between `start` and the LF at `nl` (CR required before it), or null. */
-function parseCountLine(buf: Buffer, start: number, nl: number): number | null {
-  let end = nl;
-  if (end > start && buf[end - 1] === CR) end--;
-  else return null;
-  if (end <= start || end - start > 20) return null;
+/** countLineEnd(): no CR yet (or hidden behind a NUL byte). */
+const NO_LINE = -1;
+/** countLineEnd(): the CR arrived but not the byte after it. */
+const PARTIAL_LINE = -2;
+
+/**
+ * The CR ending a `*<count>` or `$<len>` line that starts at `start`, as Redis finds it:
+ * strchr(querybuf, '\r') — so a NUL byte before the CR hides it — and the line is complete
+ * once one more byte (the LF, which Redis skips without checking) has arrived.
+ */
+function countLineEnd(buf: Buffer, start: number, end: number): number {
+  const cr = buf.indexOf(CR, start);
+  if (cr < 0) return NO_LINE;
+  for (let i = start; i < cr; i++) if (buf[i] === 0) return NO_LINE;
+  return cr + 1 < end ? cr : PARTIAL_LINE;
+}
+
+/**
+ * Redis's string2ll() over buf[start, end): an optional '-', then "0" alone or digits not
+ * starting with 0; at most 20 characters; within the signed 64-bit range. Returns null when
+ * the text is not such a number. Values beyond 2^53 (always over every limit) come back
+ * rounded, with their sign.
+ */
+function string2ll(buf: Uint8Array, start: number, end: number): number | null {
+  const len = end - start;
+  if (len <= 0 || len >= 21) return null;
+  if (len === 1 && buf[start] === 48 /* '0' */) return 0;
   let i = start;
-  let negative = false;
-  if (buf[i] === 45 /* '-' */) {
-    negative = true;
+  const negative = buf[i] === 45; /* '-' */
+  if (negative) {
     i++;
     if (i === end) return null;
   }
-  let value = 0;
-  for (; i < end; i++) {
+  const first = buf[i]! - 48;
+  if (first < 1 || first > 9) return null;
+  let value = first;
+  for (i++; i < end; i++) {
     const d = buf[i]! - 48;
     if (d < 0 || d > 9) return null;
     value = value * 10 + d;
   }
-  if (!Number.isSafeInteger(value)) return null;
+  if (value > Number.MAX_SAFE_INTEGER) {
+    // Exact overflow check on the rare long form.
+    let text = '';
+    for (let j = start; j < end; j++) text += String.fromCharCode(buf[j]!);
+    const big = BigInt(text);
+    if (big > 9223372036854775807n || big < -9223372036854775808n) return null;
+  }
   return negative ? -value : value;
 }
 
@@ -234,12 +284,17 @@ function isHex(c: string): boolean {
 }
 
 /**
- * Splits an inline line into arguments the way redis-cli and Redis's inline parser do:
- * whitespace-separated, "double quotes" with \n \r \t \b \a \\ \" \xHH escapes,
- * 'single quotes' with only \' escaped. A closing quote must be followed by a space or the
- * end of the line. Returns null for unbalanced quotes. Shared with the config file parser.
+ * Splits an inline line into arguments exactly as Redis's sdssplitargs() (shared by the
+ * inline protocol, redis-cli and the config file parser): arguments are separated by
+ * whitespace; "double quotes" understand \n \r \t \b \a \xHH and \<any char>, 'single
+ * quotes' only \'; a closing quote must be followed by whitespace or the end of the line.
+ * Returns null for unbalanced quotes. Like the C original, the text ends at a NUL byte, and an
+ * unquoted argument ends only at space, \t, \r or \n (not \v or \f, which only count as
+ * whitespace between arguments).
  */
-export function splitArgs(line: string): string[] | null {
+export function splitArgs(input: string): string[] | null {
+  const nul = input.indexOf('\0');
+  const line = nul < 0 ? input : input.slice(0, nul);
   const out: string[] = [];
   let i = 0;
   const n = line.length;
@@ -253,7 +308,7 @@ export function splitArgs(line: string): string[] | null {
       if (inDouble) {
         if (i >= n) return null;
         const c = line[i]!;
-        if (c === '\\' && line[i + 1] === 'x' && i + 3 < n + 0 && isHex(line[i + 2] ?? '') && isHex(line[i + 3] ?? '')) {
+        if (c === '\\' && line[i + 1] === 'x' && isHex(line[i + 2] ?? '') && isHex(line[i + 3] ?? '')) {
           current += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
           i += 3;
         } else if (c === '\\' && i + 1 < n) {
@@ -262,7 +317,6 @@ export function splitArgs(line: string): string[] | null {
           current += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
         } else if (c === '"') {
           if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
-          inDouble = false;
           i++;
           break;
         } else {
@@ -278,7 +332,6 @@ export function splitArgs(line: string): string[] | null {
           continue;
         } else if (c === "'") {
           if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
-          inSingle = false;
           i++;
           break;
         }
@@ -287,7 +340,7 @@ export function splitArgs(line: string): string[] | null {
       } else {
         if (i >= n) break;
         const c = line[i]!;
-        if (isSpace(c.charCodeAt(0))) break;
+        if (c === ' ' || c === '\n' || c === '\r' || c === '\t') break;
         if (c === '"') inDouble = true;
         else if (c === "'") inSingle = true;
         else current += c;
