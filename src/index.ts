@@ -4,7 +4,8 @@
 // Options are Redis configuration names (as in redis.conf / CONFIG SET), with values as
 // strings, numbers or booleans. Every server is independent: nothing is shared between them.
 
-import { Config, type ConfigValue } from './server/config.js';
+import path from 'node:path';
+import { Config, fsPath, type ConfigValue } from './server/config.js';
 import { Server } from './server/server.js';
 import { applyOptions } from './server/options.js';
 
@@ -21,10 +22,12 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config = new Config();
-  // Embedded servers default to an ephemeral-port-friendly, quiet setup; explicit options win.
+  // Embedded servers log only warnings by default; explicit options win.
   const merged: ServerOptions = { loglevel: 'warning', ...options };
   applyOptions(config, merged, 'startServer options');
   const server = new Server(config);
+  // A relative logfile is relative to `dir` (Redis has chdir'ed into it).
+  if (config.str('logfile') !== '') server.logger.file = path.resolve(fsPath(config.str('dir')), fsPath(config.str('logfile')));
   await server.listen();
   return {
     port: server.port,

@@ -396,6 +396,8 @@ export class Server {
         return null;
       case 'port':
       case 'bind':
+        // An empty address (CONFIG SET bind "a  b") can never be bound.
+        if (name === 'bind' && (value as string[]).some((a) => a === '' || a === '-')) return 'Failed to bind to specified addresses.';
         if (this.listeners.length > 0) this.rebind(name, old);
         return null;
       default:
