@@ -27,16 +27,6 @@ function tableKey(p: ConfigParam, given: string): string {
   return p.aliases?.includes(lower) ? lower : p.name;
 }
 
-/** enable-protected-configs: "yes", or "local" for a loopback (or internal) client. */
-function protectedAllowed(c: Client): boolean {
-  const mode = c.server.config.str('enable-protected-configs');
-  if (mode === 'yes') return true;
-  if (mode !== 'local') return false;
-  if (c.socket === null) return true;
-  const ip = c.socket.remoteAddress ?? '';
-  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
-}
-
 // CONFIG GET parameter [parameter ...]
 function configGet(c: Client): void {
   const config = c.server.config;
@@ -88,7 +78,7 @@ function configSet(c: Client): void {
     // Redact every sensitive value, even past an error, so no log shows it.
     if (p.sensitive) (redacted ??= [...argv])[3 + i * 2] = '(redacted)';
     if (invalid) continue;
-    if (!p.mutable || (p.protected && !protectedAllowed(c))) {
+    if (!p.mutable || (p.protected && !c.server.protectedActionAllowed('enable-protected-configs', c))) {
       errText = p.mutable ? "can't set protected config" : "can't set immutable config";
       errName = given;
       invalid = true;

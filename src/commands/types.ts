@@ -204,6 +204,8 @@ export class Command {
   readonly skipMonitor: boolean;
   readonly skipSlowlog: boolean;
   readonly denyOom: boolean;
+  /** Refused unless enable-debug-command allows it (DEBUG; MODULE in Redis). */
+  readonly isProtected: boolean;
   readonly subcommands: Map<string, Command> | null;
   calls = 0;
   usec = 0;
@@ -226,6 +228,7 @@ export class Command {
     this.skipMonitor = f.has('skip_monitor');
     this.skipSlowlog = f.has('skip_slowlog');
     this.denyOom = f.has('denyoom');
+    this.isProtected = f.has('protected');
     if (spec.subcommands) {
       this.subcommands = new Map();
       for (const sub of spec.subcommands) this.subcommands.set(sub.name, new Command(sub, this));

@@ -201,7 +201,7 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   enm('acl-pubsub-default', ['allchannels', 'resetchannels'], 'resetchannels', true),
   enm('sanitize-dump-payload', ['no', 'yes', 'clients'], 'no', true),
   enm('enable-protected-configs', PROTECTED_ACTION, 'no', false, ACTIVE),
-  enm('enable-debug-command', PROTECTED_ACTION, 'no', false),
+  enm('enable-debug-command', PROTECTED_ACTION, 'no', false, ACTIVE),
   enm('enable-module-command', PROTECTED_ACTION, 'no', false),
   enm('cluster-preferred-endpoint-type', ['ip', 'hostname', 'unknown-endpoint'], 'ip', true),
   enm('propagation-error-behavior', ['ignore', 'panic', 'panic-on-replicas'], 'ignore', true),

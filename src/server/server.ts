@@ -243,8 +243,23 @@ export class Server {
   }
 
   /** A gate for -MISCONF and friends (the AOF issue adds write-error refusal here). */
-  denyReason(_cmd: Command, _c: Client): string | null {
+  denyReason(cmd: Command, c: Client): string | null {
+    if (cmd.isProtected && !this.protectedActionAllowed('enable-debug-command', c)) {
+      const name = cmd.spec.name.toUpperCase();
+      return `ERR ${name} command not allowed. If the enable-${cmd.spec.name}-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`;
+    }
     return null;
+  }
+
+  /**
+   * A protected action (enable-debug-command, enable-protected-configs): allowed with "yes",
+   * or with "local" for a loopback or internal client.
+   */
+  protectedActionAllowed(configName: string, c: Client): boolean {
+    const mode = this.config.str(configName);
+    if (mode === 'yes') return true;
+    if (mode !== 'local') return false;
+    return c.socket === null || isLoopback(c.socket.remoteAddress);
   }
 
   /** Whether a call by `c` records propagated operations (not while replaying the AOF). */

@@ -47,6 +47,12 @@ function run(args: string[], opts: { stdin?: string; cwd?: string } = {}): Run {
     for (const w of waiters.splice(0)) w();
   });
   child.stderr!.on('data', (d: Buffer) => (err += d.toString('latin1')));
+  // The exit code can arrive before the last stdout bytes: only a closed stdout is final.
+  let stdoutClosed = false;
+  child.stdout!.on('close', () => {
+    stdoutClosed = true;
+    for (const w of waiters.splice(0)) w();
+  });
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
   return {
@@ -58,7 +64,7 @@ function run(args: string[], opts: { stdin?: string; cwd?: string } = {}): Run {
       for (;;) {
         const line = out.split('\n').find((l) => re.test(l));
         if (line !== undefined) return line;
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no line matching ${re}; stdout: ${out}; stderr: ${err}`);
+        if (stdoutClosed || Date.now() > deadline) throw new Error(`no line matching ${re}; stdout: ${out}; stderr: ${err}`);
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, 100);
           waiters.push(() => {

@@ -280,3 +280,21 @@ test('DEBUG POPULATE, ERROR, LOG, HELP and the errors of DEBUG', async () => {
     assert.equal(await c.callRaw('DEBUG'), "-ERR wrong number of arguments for 'debug' command\r\n");
   });
 });
+
+test('DEBUG is refused unless enable-debug-command allows it (Redis 7.0 default: no)', async () => {
+  const plain = await startTestServer({ 'enable-debug-command': 'no' });
+  const local = await startTestServer({ 'enable-debug-command': 'local' });
+  try {
+    const c = await plain.client();
+    assert.equal(
+      await c.callRaw('DEBUG', 'SLEEP', '0'),
+      '-ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n',
+    );
+    // A loopback connection counts as local.
+    const l = await local.client();
+    assert.equal(await l.callRaw('DEBUG', 'SLEEP', '0'), '+OK\r\n');
+  } finally {
+    await plain.stop();
+    await local.stop();
+  }
+});

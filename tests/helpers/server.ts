@@ -20,7 +20,8 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'nodis-test-'));
-  const running = await startServer({ port: 0, dir, ...options });
+  // As Redis's own test suite configures its servers, DEBUG is enabled (Redis's default refuses it).
+  const running = await startServer({ port: 0, dir, 'enable-debug-command': 'yes', ...options });
   const clients: RespClient[] = [];
   const propagated: string[] = [];
   running.server.propagation.addListener((ops: readonly PropagatedOp[]) => {
