@@ -54,6 +54,8 @@ export const connectionCommands = [
     since: '1.0.0',
     summary: 'Ping the server',
     complexity: 'O(1)',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    arguments: [{ name: 'message', type: 'string', optional: true }],
     handler(c) {
       if (c.argv.length > 2) return c.reply.error("ERR wrong number of arguments for 'ping' command");
       if (c.argv.length === 2) c.reply.bulk(c.argv[1]!);
@@ -64,12 +66,13 @@ export const connectionCommands = [
     // ECHO message
     name: 'echo',
     arity: 2,
-    flags: ['fast'],
+    flags: ['loading', 'stale', 'fast'],
     categories: ['connection'],
     group: 'connection',
     since: '1.0.0',
     summary: 'Echo the given string',
     complexity: 'O(1)',
+    arguments: [{ name: 'message', type: 'string' }],
     handler(c) {
       c.reply.bulk(c.argv[1]!);
     },
@@ -128,6 +131,7 @@ export const connectionCommands = [
     since: '1.0.0',
     summary: 'Change the selected database for the current connection',
     complexity: 'O(1)',
+    arguments: [{ name: 'index', type: 'integer' }],
     handler(c) {
       const id = intArg(c, c.argv[1]!);
       if (id === null) return;
@@ -147,6 +151,11 @@ export const connectionCommands = [
     since: '1.0.0',
     summary: 'Authenticate to the server',
     complexity: 'O(N) where N is the number of passwords defined for the user',
+    arguments: [
+      { name: 'username', type: 'string', since: '6.0.0', optional: true },
+      { name: 'password', type: 'string' },
+    ],
+    history: [['6.0.0', 'Added ACL style (username and password).']],
     handler(c) {
       if (c.argv.length > 3) return c.reply.error(ERR_SYNTAX);
       if (c.argv.length === 2 && c.server.config.str('requirepass') === '') {
@@ -174,6 +183,28 @@ export const connectionCommands = [
     since: '6.0.0',
     summary: 'Handshake with Redis',
     complexity: 'O(1)',
+    arguments: [
+      {
+        name: 'arguments',
+        type: 'block',
+        optional: true,
+        arguments: [
+          { name: 'protover', type: 'integer' },
+          {
+            name: 'username_password',
+            type: 'block',
+            token: 'AUTH',
+            optional: true,
+            arguments: [
+              { name: 'username', type: 'string' },
+              { name: 'password', type: 'string' },
+            ],
+          },
+          { name: 'clientname', type: 'string', token: 'SETNAME', optional: true },
+        ],
+      },
+    ],
+    history: [['6.2.0', "`protover` made optional; when called without arguments the command reports the current connection's context."]],
     handler(c) {
       const argv = c.argv;
       let proto: 2 | 3 | null = null;

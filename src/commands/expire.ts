@@ -11,7 +11,8 @@ import type { Client } from '../server/client.js';
 import { parseInt64 } from '../resp/numbers.js';
 import { ERR_NOT_INTEGER, errInvalidExpire } from './errors.js';
 import { isOpt } from './args.js';
-import type { CommandSpec } from './types.js';
+import type { CommandArg, CommandSpec } from './types.js';
+import { KEY_ARG } from './keys-docs.js';
 
 const KEY1 = { first: 1, last: 1, step: 1 } as const;
 
@@ -105,6 +106,21 @@ function ttlGeneric(c: Client, ms: boolean, absolute: boolean): void {
 const EXPIRE_FLAGS = ['write', 'fast'] as const;
 const TTL_FLAGS = ['readonly', 'fast'] as const;
 
+/** EXPIRE's NX | XX | GT | LT (7.0). */
+const CONDITION_ARG = {
+  name: 'condition',
+  type: 'oneof',
+  since: '7.0.0',
+  optional: true,
+  arguments: [
+    { name: 'nx', type: 'pure-token', token: 'NX' },
+    { name: 'xx', type: 'pure-token', token: 'XX' },
+    { name: 'gt', type: 'pure-token', token: 'GT' },
+    { name: 'lt', type: 'pure-token', token: 'LT' },
+  ],
+} as const satisfies CommandArg;
+const CONDITION_HISTORY = [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']] as const;
+
 export const expireCommands = [
   {
     // EXPIRE key seconds [NX | XX | GT | LT]
@@ -117,6 +133,8 @@ export const expireCommands = [
     since: '1.0.0',
     summary: "Set a key's time to live in seconds",
     complexity: 'O(1)',
+    arguments: [KEY_ARG, { name: 'seconds', type: 'integer' }, CONDITION_ARG],
+    history: CONDITION_HISTORY,
     handler: (c) => expireGeneric(c, true, true),
   },
   {
@@ -130,6 +148,8 @@ export const expireCommands = [
     since: '2.6.0',
     summary: "Set a key's time to live in milliseconds",
     complexity: 'O(1)',
+    arguments: [KEY_ARG, { name: 'milliseconds', type: 'integer' }, CONDITION_ARG],
+    history: CONDITION_HISTORY,
     handler: (c) => expireGeneric(c, true, false),
   },
   {
@@ -143,6 +163,8 @@ export const expireCommands = [
     since: '1.2.0',
     summary: 'Set the expiration for a key as a UNIX timestamp',
     complexity: 'O(1)',
+    arguments: [KEY_ARG, { name: 'unix-time-seconds', type: 'unix-time' }, CONDITION_ARG],
+    history: CONDITION_HISTORY,
     handler: (c) => expireGeneric(c, false, true),
   },
   {
@@ -156,6 +178,8 @@ export const expireCommands = [
     since: '2.6.0',
     summary: 'Set the expiration for a key as a UNIX timestamp specified in milliseconds',
     complexity: 'O(1)',
+    arguments: [KEY_ARG, { name: 'unix-time-milliseconds', type: 'unix-time' }, CONDITION_ARG],
+    history: CONDITION_HISTORY,
     handler: (c) => expireGeneric(c, false, false),
   },
   {
@@ -169,6 +193,9 @@ export const expireCommands = [
     since: '1.0.0',
     summary: 'Get the time to live for a key in seconds',
     complexity: 'O(1)',
+    tips: ['nondeterministic_output'],
+    arguments: [KEY_ARG],
+    history: [['2.8.0', 'Added the -2 reply.']],
     handler: (c) => ttlGeneric(c, false, false),
   },
   {
@@ -182,6 +209,9 @@ export const expireCommands = [
     since: '2.6.0',
     summary: 'Get the time to live for a key in milliseconds',
     complexity: 'O(1)',
+    tips: ['nondeterministic_output'],
+    arguments: [KEY_ARG],
+    history: [['2.8.0', 'Added the -2 reply.']],
     handler: (c) => ttlGeneric(c, true, false),
   },
   {
@@ -195,6 +225,7 @@ export const expireCommands = [
     since: '7.0.0',
     summary: 'Get the expiration Unix timestamp for a key',
     complexity: 'O(1)',
+    arguments: [KEY_ARG],
     handler: (c) => ttlGeneric(c, false, true),
   },
   {
@@ -208,6 +239,7 @@ export const expireCommands = [
     since: '7.0.0',
     summary: 'Get the expiration Unix timestamp for a key in milliseconds',
     complexity: 'O(1)',
+    arguments: [KEY_ARG],
     handler: (c) => ttlGeneric(c, true, true),
   },
   {
@@ -221,6 +253,7 @@ export const expireCommands = [
     since: '2.2.0',
     summary: 'Remove the expiration from a key',
     complexity: 'O(1)',
+    arguments: [KEY_ARG],
     handler(c) {
       const key = c.argv[1]!;
       c.reply.integer(c.db.lookupWrite(key) !== undefined && c.db.persist(key) ? 1 : 0);

@@ -15,6 +15,7 @@ import { ERR_DB_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SYNTAX } from './er
 import { isOpt } from './args.js';
 import { objectCommand } from './object.js';
 import type { CommandSpec } from './types.js';
+import { FLUSH_ARGS, FLUSH_HISTORY, KEY_ARG, KEYS_ARG, keyAt, MULTI_SHARD_SUM, RENAME_ARGS, SCAN_ARGS } from './keys-docs.js';
 
 /** OBJECT ENCODING's rules, for DEBUG OBJECT and the value families. */
 export { objectEncoding } from './object.js';
@@ -163,6 +164,9 @@ export const keyCommands = [
     summary: 'Delete a key',
     complexity:
       'O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).',
+    tips: MULTI_SHARD_SUM,
+    keyFlags: ['RM', 'delete'],
+    arguments: [KEYS_ARG],
     handler: delCommand,
   },
   {
@@ -177,6 +181,9 @@ export const keyCommands = [
     summary: 'Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.',
     complexity:
       'O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.',
+    tips: MULTI_SHARD_SUM,
+    keyFlags: ['RM', 'delete'],
+    arguments: [KEYS_ARG],
     handler: delCommand,
   },
   {
@@ -190,6 +197,10 @@ export const keyCommands = [
     since: '1.0.0',
     summary: 'Determine if a key exists',
     complexity: 'O(N) where N is the number of keys to check.',
+    tips: MULTI_SHARD_SUM,
+    keyFlags: ['RO'],
+    arguments: [KEYS_ARG],
+    history: [['3.0.3', 'Accepts multiple `key` arguments.']],
     handler(c) {
       let n = 0;
       for (let i = 1; i < c.argv.length; i++) if (c.db.readEntry(c.argv[i]!) !== undefined) n++;
@@ -207,6 +218,8 @@ export const keyCommands = [
     since: '1.0.0',
     summary: 'Determine the type stored at key',
     complexity: 'O(1)',
+    keyFlags: ['RO'],
+    arguments: [KEY_ARG],
     handler(c) {
       const e = c.db.readEntry(c.argv[1]!);
       c.reply.simple(e === undefined ? 'none' : typeName(e.value));
@@ -223,6 +236,8 @@ export const keyCommands = [
     since: '1.0.0',
     summary: 'Rename a key',
     complexity: 'O(1)',
+    keySpecs: [keyAt(1, ['RW', 'access', 'delete']), keyAt(2, ['OW', 'update'])],
+    arguments: RENAME_ARGS,
     handler: (c) => renameCommand(c, false),
   },
   {
@@ -236,6 +251,9 @@ export const keyCommands = [
     since: '1.0.0',
     summary: 'Rename a key, only if the new key does not exist',
     complexity: 'O(1)',
+    keySpecs: [keyAt(1, ['RW', 'access', 'delete']), keyAt(2, ['OW', 'insert'])],
+    arguments: RENAME_ARGS,
+    history: [['3.2.0', 'The command no longer returns an error when source and destination names are the same.']],
     handler: (c) => renameCommand(c, true),
   },
   {
@@ -249,6 +267,8 @@ export const keyCommands = [
     since: '1.0.0',
     summary: 'Move a key to another database',
     complexity: 'O(1)',
+    keyFlags: ['RW', 'access', 'update'],
+    arguments: [KEY_ARG, { name: 'db', type: 'integer' }],
     handler(c) {
       const key = c.argv[1]!;
       const dst = dbArg(c, c.argv[2]!);
@@ -273,6 +293,13 @@ export const keyCommands = [
     since: '6.2.0',
     summary: 'Copy a key',
     complexity: 'O(N) worst case for collections, where N is the number of nested items. O(1) for string values.',
+    keySpecs: [keyAt(1, ['RO', 'access']), keyAt(2, ['OW', 'update'])],
+    arguments: [
+      { name: 'source', type: 'key', keySpecIndex: 0 },
+      { name: 'destination', type: 'key', keySpecIndex: 1 },
+      { name: 'destination-db', type: 'integer', token: 'DB', optional: true },
+      { name: 'replace', type: 'pure-token', token: 'REPLACE', optional: true },
+    ],
     handler(c) {
       const [, src, dstKey] = c.argv as [string, string, string];
       let dst = c.db;
@@ -309,6 +336,10 @@ export const keyCommands = [
     since: '4.0.0',
     summary: 'Swaps two Redis databases',
     complexity: 'O(N) where N is the count of clients watching or blocking on keys from both databases.',
+    arguments: [
+      { name: 'index1', type: 'integer' },
+      { name: 'index2', type: 'integer' },
+    ],
     handler(c) {
       const a = int32Arg(c, c.argv[1]!, 'ERR invalid first DB index');
       if (a === null) return;
@@ -333,6 +364,7 @@ export const keyCommands = [
     since: '1.0.0',
     summary: 'Return a random key from the keyspace',
     complexity: 'O(1)',
+    tips: ['request_policy:all_shards', 'nondeterministic_output'],
     handler(c) {
       // An expired pick is deleted (and logged as DEL) and another is drawn; each draw that
       // fails removes a key, so this ends.
@@ -354,6 +386,8 @@ export const keyCommands = [
     summary: 'Find all keys matching the given pattern',
     complexity:
       'O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.',
+    tips: ['request_policy:all_shards', 'nondeterministic_output_order'],
+    arguments: [{ name: 'pattern', type: 'pattern' }],
     handler(c) {
       const pattern = c.argv[1]!;
       const all = pattern === '*';
@@ -380,6 +414,9 @@ export const keyCommands = [
     summary: 'Incrementally iterate the keys space',
     complexity:
       'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
+    tips: ['nondeterministic_output', 'request_policy:special'],
+    arguments: SCAN_ARGS,
+    history: [['6.0.0', 'Added the `TYPE` subcommand.']],
     handler: scanCommand,
   },
   {
@@ -392,6 +429,7 @@ export const keyCommands = [
     since: '1.0.0',
     summary: 'Return the number of keys in the selected database',
     complexity: 'O(1)',
+    tips: ['request_policy:all_shards', 'response_policy:agg_sum'],
     handler(c) {
       c.reply.integer(c.db.size);
     },
@@ -406,6 +444,9 @@ export const keyCommands = [
     since: '1.0.0',
     summary: 'Remove all keys from the current database',
     complexity: 'O(N) where N is the number of keys in the selected database',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    arguments: FLUSH_ARGS,
+    history: FLUSH_HISTORY,
     handler(c) {
       if (!flushMode(c)) return;
       c.server.keyspace.flushDb(c.db);
@@ -423,6 +464,9 @@ export const keyCommands = [
     since: '1.0.0',
     summary: 'Remove all keys from all databases',
     complexity: 'O(N) where N is the total number of keys in all databases',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    arguments: FLUSH_ARGS,
+    history: FLUSH_HISTORY,
     handler(c) {
       if (!flushMode(c)) return;
       c.server.keyspace.flushAll();
@@ -441,6 +485,9 @@ export const keyCommands = [
     since: '3.2.1',
     summary: 'Alters the last access time of a key(s). Returns the number of existing keys specified.',
     complexity: 'O(N) where N is the number of keys that will be touched.',
+    tips: MULTI_SHARD_SUM,
+    keyFlags: ['RO'],
+    arguments: [KEYS_ARG],
     handler(c) {
       let n = 0;
       for (let i = 1; i < c.argv.length; i++) if (c.db.lookupRead(c.argv[i]!) !== undefined) n++;

@@ -6,6 +6,7 @@ import type { Client } from '../server/client.js';
 import type { Value } from '../keyspace/types.js';
 import { parseInt64 } from '../resp/numbers.js';
 import type { CommandSpec } from './types.js';
+import { KEY_ARG } from './keys-docs.js';
 
 const OBJECT_KEY = { first: 2, last: 2, step: 1 } as const;
 const INT_MAX = 2147483647;
@@ -100,6 +101,9 @@ export const objectCommand = {
       since: '2.2.3',
       summary: 'Inspect the internal encoding of a Redis object',
       complexity: 'O(1)',
+      tips: ['nondeterministic_output'],
+      keyFlags: ['RO'],
+      arguments: [KEY_ARG],
       handler(c) {
         const e = c.db.readEntry(c.argv[2]!);
         if (e === undefined) c.reply.nullBulk();
@@ -117,6 +121,9 @@ export const objectCommand = {
       since: '4.0.0',
       summary: 'Get the logarithmic access frequency counter of a Redis object',
       complexity: 'O(1)',
+      tips: ['nondeterministic_output'],
+      keyFlags: ['RO'],
+      arguments: [KEY_ARG],
       handler(c) {
         const e = c.db.readEntry(c.argv[2]!);
         if (e === undefined) return c.reply.nullBulk();
@@ -138,6 +145,9 @@ export const objectCommand = {
       since: '2.2.3',
       summary: 'Get the time since a Redis object was last accessed',
       complexity: 'O(1)',
+      tips: ['nondeterministic_output'],
+      keyFlags: ['RO'],
+      arguments: [KEY_ARG],
       handler(c) {
         const e = c.db.readEntry(c.argv[2]!);
         if (e === undefined) return c.reply.nullBulk();
@@ -156,6 +166,9 @@ export const objectCommand = {
       since: '2.2.3',
       summary: 'Get the number of references to the value of the key',
       complexity: 'O(1)',
+      tips: ['nondeterministic_output'],
+      keyFlags: ['RO'],
+      arguments: [KEY_ARG],
       handler(c) {
         const e = c.db.readEntry(c.argv[2]!);
         if (e === undefined) c.reply.nullBulk();

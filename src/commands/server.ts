@@ -166,7 +166,7 @@ export const serverCommands = [
     name: 'lastsave',
     arity: 1,
     flags: ['loading', 'stale', 'fast'],
-    categories: ['dangerous'],
+    categories: ['admin', 'dangerous'],
     group: 'server',
     since: '1.0.0',
     summary: 'Get the UNIX time stamp of the last successful save to disk',

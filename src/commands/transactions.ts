@@ -113,6 +113,7 @@ export const transactionCommands = [
     since: '2.2.0',
     summary: 'Watch the given keys to determine execution of the MULTI/EXEC block',
     complexity: 'O(1) for every key.',
+    arguments: [{ name: 'key', type: 'key', keySpecIndex: 0, multiple: true }],
     handler(c) {
       if (c.inMulti) return c.reply.error('ERR WATCH inside MULTI is not allowed');
       const ks = c.server.keyspace;
