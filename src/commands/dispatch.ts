@@ -89,8 +89,8 @@ function dispatchRequest(server: Server, c: Client, argv: string[]): void {
     return;
   }
 
-  if (server.pausedFor(cmd, c)) {
-    server.parkUntilUnpaused(c, argv);
+  if (server.pause.holds(cmd, c)) {
+    server.pause.park(c, argv);
     return;
   }
 

@@ -20,12 +20,8 @@ import { Propagator } from '../commands/propagation.js';
 import { processCommand } from '../commands/dispatch.js';
 import type { Command } from '../commands/types.js';
 import { feedMonitors } from './monitor.js';
-import type { PersistenceInfo } from './info.js';
-
-export interface PauseState {
-  mode: 'write' | 'all';
-  until: number;
-}
+import type { PersistenceInfo } from './info-persistence.js';
+import { ClientPause } from './pause.js';
 
 export class Server {
   readonly config: Config;
@@ -51,7 +47,11 @@ export class Server {
   readonly replId: string;
   /** Installed by the AOF module: what INFO persistence reports (AOF off when null). */
   persistenceInfo: (() => PersistenceInfo) | null = null;
-  pause: PauseState | null = null;
+  /** CLIENT PAUSE state and the clients it holds. */
+  readonly pause = new ClientPause((c, argv) => {
+    if (argv) this.executeRequest(c, argv);
+    c.processInput();
+  });
   /** The config file the server was started with ('' when none): CONFIG REWRITE target. */
   configFile = '';
 
@@ -60,8 +60,6 @@ export class Server {
   private pendingWrite: Client[] = [];
   private beforeSleepScheduled = false;
   private cron: NodeJS.Timeout | null = null;
-  private parkedForPause: Client[] = [];
-  private pauseTimer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
 
   constructor(config: Config = new Config()) {
@@ -133,7 +131,7 @@ export class Server {
     const hz = Math.max(1, Math.min(500, this.config.num('hz')));
     // Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC: at most 25% of the cron period.
     // Each key it expires is its own execution unit: a bare DEL, as Redis logs it.
-    if (!this.isPaused()) {
+    if (!this.pause.active) {
       const t0 = performance.now();
       this.expireCycle.run(250 / hz);
       const spent = performance.now() - t0;
@@ -160,7 +158,7 @@ export class Server {
     this.closing = (async () => {
       if (this.cron) clearInterval(this.cron);
       this.cron = null;
-      if (this.pauseTimer) clearTimeout(this.pauseTimer);
+      this.pause.stopTimer();
       this.runBeforeSleep();
       const closes = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
       for (const c of [...this.clients]) c.close();
@@ -225,10 +223,7 @@ export class Server {
     this.monitors.delete(c);
     c.unwatchAll();
     c.reply.reset();
-    if (c.parked) {
-      const i = this.parkedForPause.indexOf(c);
-      if (i >= 0) this.parkedForPause.splice(i, 1);
-    }
+    if (c.parked) this.pause.forget(c);
   }
 
   /** A socket-less client (AOF loading, embedding); its replies are discarded. */
@@ -274,81 +269,6 @@ export class Server {
       this.slowlog.add(c, micros, this.config.num('slowlog-max-len'));
     }
     if (this.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin) feedMonitors(this, c);
-  }
-
-  // ---- CLIENT PAUSE -------------------------------------------------------------------------
-
-  isPaused(): boolean {
-    return this.pause !== null && Date.now() < this.pause.until;
-  }
-
-  /** Whether `cmd` must wait for CLIENT UNPAUSE (or the pause's end). */
-  pausedFor(cmd: Command, c: Client): boolean {
-    // Replicas — and MONITOR clients, which Redis flags as replicas — are never paused.
-    if (this.pause === null || c.socket === null || c.monitor) return false;
-    if (Date.now() >= this.pause.until) {
-      this.unpause();
-      return false;
-    }
-    if (this.pause.mode === 'all') return true;
-    if (cmd.isWrite || cmd.spec.flags.includes('may_replicate')) return true;
-    if (cmd.fullName === 'exec') return c.multiQueue.some((q) => q.cmd.isWrite || q.cmd.spec.flags.includes('may_replicate'));
-    return false;
-  }
-
-  setPause(mode: 'write' | 'all', ms: number): void {
-    const until = Date.now() + ms;
-    // A new pause never shortens or weakens an existing one (Redis keeps the stricter).
-    if (this.pause !== null && this.isPaused()) {
-      this.pause = { mode: this.pause.mode === 'all' ? 'all' : mode, until: Math.max(until, this.pause.until) };
-    } else {
-      this.pause = { mode, until };
-    }
-    if (this.pauseTimer) clearTimeout(this.pauseTimer);
-    this.armPauseTimer();
-  }
-
-  /** Timers cannot wait more than 2^31-1 ms: a longer pause re-arms until it is due. */
-  private armPauseTimer(): void {
-    if (this.pause === null) return;
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, this.pause.until - Date.now()));
-    this.pauseTimer = setTimeout(() => {
-      if (this.pause !== null && Date.now() < this.pause.until) this.armPauseTimer();
-      else this.unpause();
-    }, delay);
-    this.pauseTimer.unref();
-  }
-
-  /** Clients held by CLIENT PAUSE (INFO does not count them as blocked). */
-  get pausedClients(): number {
-    return this.parkedForPause.length;
-  }
-
-  parkUntilUnpaused(c: Client, argv: string[]): void {
-    c.parked = true;
-    c.pendingArgv = argv;
-    this.parkedForPause.push(c);
-  }
-
-  unpause(): void {
-    this.pause = null;
-    if (this.pauseTimer) clearTimeout(this.pauseTimer);
-    this.pauseTimer = null;
-    const parked = this.parkedForPause;
-    this.parkedForPause = [];
-    if (parked.length === 0) return;
-    // As Redis queues unblocked clients for beforeSleep: the held commands run after the
-    // current command (CLIENT UNPAUSE, or one that found the pause expired), not inside it.
-    setImmediate(() => {
-      for (const c of parked) {
-        c.parked = false;
-        const argv = c.pendingArgv;
-        c.pendingArgv = null;
-        if (c.closed) continue;
-        if (argv) this.executeRequest(c, argv);
-        c.processInput();
-      }
-    });
   }
 
   // ---- before sleep -------------------------------------------------------------------------
@@ -478,7 +398,6 @@ export class Server {
   }
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const PROTECTED_MODE_ERROR =
   "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { RespClient } from '../helpers/resp-client.js';
-import { AOF_OFF } from '../../src/server/info.js';
+import { AOF_OFF } from '../../src/server/info-persistence.js';
 
 // Field names of each section, in order, as redis-server 7.0.15 prints them.
 const FIELDS: Record<string, string[]> = {
