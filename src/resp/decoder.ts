@@ -8,6 +8,8 @@
 // pulling and the rest stays buffered. Arguments are latin1 strings: one char per byte, which
 // keeps them binary-safe and cheap to hash (see docs/binary-safety.md).
 
+import { constants as bufferConstants } from 'node:buffer';
+
 export class ProtocolError extends Error {
   constructor(message: string) {
     super(message);
@@ -34,6 +36,12 @@ export const INLINE_MAX_SIZE = 64 * 1024;
 /** Limits on requests of a connection that must still authenticate (networking.c). */
 const UNAUTH_MAX_ARGS = 10;
 const UNAUTH_MAX_BULK = 16384;
+/**
+ * The longest JS string (2^29 - 24 characters on 64-bit V8): an argument is a latin1 string,
+ * so this caps every bulk length, 24 bytes below Redis's largest proto-max-bulk-len (512mb).
+ * A longer one is refused like one over proto-max-bulk-len rather than crashing the process.
+ */
+const MAX_ARG_LEN = bufferConstants.MAX_STRING_LENGTH;
 /** Arguments at least this large are gathered into a dedicated buffer instead of re-concatenating reads. */
 const BIG_ARG = 32 * 1024;
 
@@ -142,7 +150,7 @@ export class RequestDecoder {
             throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
           }
           const len = string2ll(buf, this.pos + 1, cr);
-          if (len === null || len < 0 || len > this.limits.maxBulkLen) {
+          if (len === null || len < 0 || len > this.limits.maxBulkLen || len > MAX_ARG_LEN) {
             throw new ProtocolError('Protocol error: invalid bulk length');
           }
           if (len > UNAUTH_MAX_BULK && this.limits.authRequired?.()) {

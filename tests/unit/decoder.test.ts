@@ -107,6 +107,23 @@ test('every 1-byte chunking and every 2-way split of a mixed stream', () => {
   }
 });
 
+test('a big argument completed by a read that also carries the next requests, at every offset', () => {
+  // The decoder fills arguments of 32 KiB and more straight from the reads; the read that
+  // completes one may end anywhere in what follows: in its CRLF, in the next header, ...
+  const big = Buffer.alloc(40 * 1024, 0x62);
+  const head = multibulk([Buffer.from('SET'), Buffer.from('k'), big]);
+  const tail = Buffer.from('PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n');
+  const stream = Buffer.concat([head, tail]);
+  const expected = [['SET', 'k', big.toString('latin1')], ['PING'], ['ECHO', 'hi']];
+  const payloadStart = head.length - big.length - 2;
+  for (const first of [payloadStart - 3, payloadStart, payloadStart + 1, payloadStart + 20000]) {
+    for (let second = head.length - 4; second <= stream.length; second++) {
+      const chunks = [stream.subarray(0, first), stream.subarray(first, second), stream.subarray(second)];
+      assert.deepEqual(decodeAll(chunks), expected, `reads end at ${first} and ${second}`);
+    }
+  }
+});
+
 function errorOf(input: string, limits: DecoderLimits = LIMITS): string | null {
   const d = new RequestDecoder(limits);
   d.feed(Buffer.from(input, 'latin1'));
@@ -130,6 +147,10 @@ test('count lines follow string2ll: no leading zeros, no "+", no "-0", at most 2
   assert.equal(errorOf('*1\r\n$0\r\n\r\n'), null);
   assert.equal(errorOf(`*1\r\n$${1024 * 1024 + 1}\r\n`, { maxBulkLen: 1024 * 1024, maxMultibulkLen: 2147483647 }), badBulk);
   assert.equal(errorOf(`*3\r\n`, { maxBulkLen: 1024, maxMultibulkLen: 2 }), badCount);
+  // An argument becomes a JS string: beyond the longest one V8 can make (2^29 - 24), it is
+  // refused like one over proto-max-bulk-len, even though 512mb is allowed.
+  assert.equal(errorOf(`*1\r\n$${2 ** 29 - 23}\r\n`), badBulk);
+  assert.equal(errorOf(`*1\r\n$${512 * 1024 * 1024}\r\n`), badBulk);
 });
 
 test('limits are read per request, and the unauthenticated limits apply only while authRequired()', () => {
