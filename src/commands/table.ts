@@ -27,19 +27,24 @@ export const ALL_COMMAND_SPECS: readonly (readonly CommandSpec[])[] = [
 
 export class CommandTable {
   private readonly byName = new Map<string, Command>();
+  private readonly upper = new Map<string, Command>();
 
   constructor(families: readonly (readonly CommandSpec[])[] = ALL_COMMAND_SPECS) {
     for (const family of families) {
       for (const spec of family) {
         if (this.byName.has(spec.name)) throw new Error(`duplicate command ${spec.name}`);
-        this.byName.set(spec.name, new Command(spec));
+        const cmd = new Command(spec);
+        this.byName.set(spec.name, cmd);
+        // Clients send either case (ioredis lower, node-redis and redis-benchmark upper):
+        // both are direct hits, so the common request never pays for toLowerCase().
+        this.upper.set(spec.name.toUpperCase(), cmd);
       }
     }
   }
 
   /** Case-insensitive lookup of a top-level command. */
   lookup(name: string): Command | undefined {
-    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
+    return this.byName.get(name) ?? this.upper.get(name) ?? this.byName.get(name.toLowerCase());
   }
 
   get size(): number {

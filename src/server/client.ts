@@ -162,6 +162,7 @@ export class Client implements Watcher {
 
   /** Runs every complete command in the input, unless parked. */
   processInput(): void {
+    this.server.startBatch();
     while (!this.parked && !this.closeAfterReply && !this.closed) {
       let argv: string[] | null;
       try {

@@ -38,6 +38,8 @@ export class Server {
   readonly beforeSleepHooks: (() => void)[] = [];
   /** Called once the server has shut down (the CLI exits the process). */
   onShutdown: (() => void) | null = null;
+  /** Monotonic time (performance.now) at which the next command starts: see startBatch(). */
+  clock = performance.now();
   /** Port actually listened on (resolves `port 0`). */
   port = 0;
   /** Unix time (seconds) of the last successful save (LASTSAVE). */
@@ -49,6 +51,7 @@ export class Server {
   persistenceInfo: (() => PersistenceInfo) | null = null;
   /** CLIENT PAUSE state and the clients it holds. */
   readonly pause = new ClientPause((c, argv) => {
+    this.startBatch();
     if (argv) this.executeRequest(c, argv);
     c.processInput();
   });
@@ -232,6 +235,15 @@ export class Server {
   }
 
   // ---- command execution -----------------------------------------------------------------
+
+  /**
+   * Starts a batch of commands (one socket read, a resumed client): the time the commands see
+   * and the clock their durations are measured from. See call() in commands/dispatch.ts.
+   */
+  startBatch(): void {
+    this.clock = performance.now();
+    this.keyspace.time = Date.now();
+  }
 
   executeRequest(c: Client, argv: string[]): void {
     processCommand(this, c, argv);
