@@ -171,7 +171,7 @@ export class RequestDecoder {
           }
         }
         if (end - this.pos < this.bulkLen + 2) return null;
-        this.argv.push(buf.latin1Slice(this.pos, this.pos + this.bulkLen));
+        this.argv.push(bytesToLatin1(buf, this.pos, this.pos + this.bulkLen));
         this.pos += this.bulkLen + 2;
         this.bulkLen = -1;
         this.argsLeft--;
@@ -238,6 +238,33 @@ export class RequestDecoder {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * buf[start, end) as a latin1 string. Most arguments are short (command names, small
+ * values), and building those in JS (~15 ns) is several times cheaper than a native
+ * latin1Slice() call (~70 ns), which is kept for longer ones.
+ */
+export function bytesToLatin1(buf: Buffer, start: number, end: number): string {
+  const f = String.fromCharCode;
+  switch (end - start) {
+    case 0:
+      return '';
+    case 1:
+      return f(buf[start]!);
+    case 2:
+      return f(buf[start]!, buf[start + 1]!);
+    case 3:
+      return f(buf[start]!, buf[start + 1]!, buf[start + 2]!);
+    case 4:
+      return f(buf[start]!, buf[start + 1]!, buf[start + 2]!, buf[start + 3]!);
+    case 5:
+      return f(buf[start]!, buf[start + 1]!, buf[start + 2]!, buf[start + 3]!, buf[start + 4]!);
+    case 6:
+      return f(buf[start]!, buf[start + 1]!, buf[start + 2]!, buf[start + 3]!, buf[start + 4]!, buf[start + 5]!);
+    default:
+      return (buf as Latin1Buffer).latin1Slice(start, end);
+  }
+}
 
 /** countLineEnd(): no CR yet (or hidden behind a NUL byte). */
 const NO_LINE = -1;

@@ -59,7 +59,23 @@ export class ReplyWriter {
 
   private ascii(s: string): void {
     this.ensure(s.length);
-    this.len += this.buf.latin1Write(s, this.len);
+    this.text(s);
+  }
+
+  /**
+   * Writes latin1 text at the end (space already ensured). Short strings are copied by a JS
+   * loop: cheaper than a native latin1Write() call, which is kept for longer ones.
+   */
+  private text(s: string): void {
+    const n = s.length;
+    if (n <= 16) {
+      const buf = this.buf;
+      let at = this.len;
+      for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i);
+      this.len = at;
+    } else {
+      this.len += this.buf.latin1Write(s, this.len);
+    }
   }
 
   /** Raw protocol bytes (already encoded). */
@@ -81,7 +97,7 @@ export class ReplyWriter {
     if (this.discard) return;
     this.ensure(s.length + 3);
     this.buf[this.len++] = 43; // '+'
-    this.len += this.buf.latin1Write(s, this.len);
+    this.text(s);
     this.crlf();
   }
 
@@ -113,9 +129,9 @@ export class ReplyWriter {
     const n = s.length;
     this.ensure(n + 16);
     this.buf[this.len++] = 36; // '$'
-    this.len += this.buf.latin1Write(String(n), this.len);
+    this.text(String(n));
     this.crlf();
-    if (n > 0) this.len += this.buf.latin1Write(s, this.len);
+    if (n > 0) this.text(s);
     this.crlf();
   }
 
