@@ -12,6 +12,7 @@
 // entries are flagged dead and compacted away once they outnumber the live ones.
 
 import type { Entry, Value } from './types.js';
+import { KeyMap } from './key-map.js';
 
 export interface KeyspaceHost {
   /** True while the AOF is being replayed: nothing expires then. */
@@ -33,12 +34,12 @@ export interface KeyspaceHost {
 const COMPACT_MIN_DEAD = 1024;
 
 export class Database {
-  private dict = new Map<string, Entry>();
+  private dict = new KeyMap<Entry>();
   private order: Entry[] = [];
   private deadInOrder = 0;
   private nextSeq = 1;
-  /** Keys with a TTL, for the active expiry cycle. */
-  volatile = new Set<string>();
+  /** Entries with a TTL, for the active expiry cycle (a Set of entries: no key hashing). */
+  volatile = new Set<Entry>();
 
   constructor(
     readonly id: number,
@@ -146,7 +147,7 @@ export class Database {
     const e: Entry = { key, value: from.value, expireAt: from.expireAt, access: from.access, freq: from.freq, seq: this.nextSeq++, dead: false };
     this.dict.set(key, e);
     this.order.push(e);
-    if (e.expireAt !== 0) this.volatile.add(key);
+    if (e.expireAt !== 0) this.volatile.add(e);
     this.host.keyModified(this, key);
   }
 
@@ -163,7 +164,7 @@ export class Database {
     e.value = value;
     if (!keepTtl && e.expireAt !== 0) {
       e.expireAt = 0;
-      this.volatile.delete(key);
+      this.volatile.delete(e);
     }
     this.host.keyModified(this, key);
   }
@@ -182,7 +183,7 @@ export class Database {
     const e = this.getEntry(key);
     if (e === undefined) return false;
     e.expireAt = when;
-    this.volatile.add(key);
+    this.volatile.add(e);
     this.host.keyModified(this, key);
     return true;
   }
@@ -192,7 +193,7 @@ export class Database {
     const e = this.getEntry(key);
     if (e === undefined || e.expireAt === 0) return false;
     e.expireAt = 0;
-    this.volatile.delete(key);
+    this.volatile.delete(e);
     this.host.keyModified(this, key);
     return true;
   }
@@ -206,7 +207,7 @@ export class Database {
   clear(): number {
     const removed = this.dict.size;
     for (const e of this.dict.values()) e.dead = true;
-    this.dict = new Map();
+    this.dict = new KeyMap();
     this.order = [];
     this.deadInOrder = 0;
     this.volatile = new Set();
@@ -233,7 +234,7 @@ export class Database {
 
   private unlink(e: Entry): void {
     this.dict.delete(e.key);
-    if (e.expireAt !== 0) this.volatile.delete(e.key);
+    if (e.expireAt !== 0) this.volatile.delete(e);
     e.dead = true;
     this.deadInOrder++;
     if (this.deadInOrder >= COMPACT_MIN_DEAD && this.deadInOrder * 2 > this.order.length) {

@@ -6,12 +6,13 @@
 
 import type { Keyspace } from './keyspace.js';
 import type { Database } from './database.js';
+import type { Entry } from './types.js';
 
 /** Keys checked between two clock reads. */
 const BATCH = 64;
 
 export class ExpireCycle {
-  private cursors = new Map<Database, { set: Set<string>; it: Iterator<string> }>();
+  private cursors = new Map<Database, { set: Set<Entry>; it: Iterator<Entry> }>();
   private dbIndex = 0;
   /** Disabled by DEBUG SET-ACTIVE-EXPIRE 0. */
   enabled = true;
@@ -64,8 +65,8 @@ export class ExpireCycle {
         return true;
       }
       this.lastChecked++;
-      const e = db.peekEntry(r.value);
-      if (e !== undefined && e.expireAt !== 0 && e.expireAt <= now) {
+      const e = r.value;
+      if (!e.dead && e.expireAt !== 0 && e.expireAt <= now) {
         db.expireEntry(e);
         this.lastExpired++;
       }

@@ -1,6 +1,8 @@
 // WATCH bookkeeping: which clients watch which key of which database. A modification of a
 // watched key marks those clients' transactions as doomed (EXEC then replies nil).
 
+import { KeyMap } from './key-map.js';
+
 export interface Watcher {
   /** Called when a watched key is modified. */
   watchedKeyTouched(): void;
@@ -8,7 +10,7 @@ export interface Watcher {
 
 export class WatchRegistry {
   /** db id -> key -> watchers */
-  private byDb = new Map<number, Map<string, Set<Watcher>>>();
+  private byDb = new Map<number, KeyMap<Set<Watcher>>>();
 
   get size(): number {
     let n = 0;
@@ -18,7 +20,7 @@ export class WatchRegistry {
 
   watch(db: number, key: string, watcher: Watcher): void {
     let keys = this.byDb.get(db);
-    if (keys === undefined) this.byDb.set(db, (keys = new Map()));
+    if (keys === undefined) this.byDb.set(db, (keys = new KeyMap()));
     let set = keys.get(key);
     if (set === undefined) keys.set(key, (set = new Set()));
     set.add(watcher);
@@ -46,7 +48,7 @@ export class WatchRegistry {
   touchExisting(db: number, exists: (key: string) => boolean): void {
     const keys = this.byDb.get(db);
     if (keys === undefined) return;
-    for (const [key, set] of keys) {
+    for (const [key, set] of keys.entries()) {
       if (!exists(key)) continue;
       for (const w of set) w.watchedKeyTouched();
     }

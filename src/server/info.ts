@@ -394,10 +394,9 @@ function keyspaceFields(server: Server): Field[] {
     let sum = 0;
     let n = 0;
     let seen = 0;
-    for (const key of db.volatile) {
+    for (const e of db.volatile) {
       if (seen++ >= AVG_TTL_SAMPLE) break;
-      const e = db.peekEntry(key);
-      if (e !== undefined && e.expireAt > now) {
+      if (e.expireAt > now) {
         sum += e.expireAt - now;
         n++;
       }
