@@ -1,10 +1,11 @@
 // One numbered database: the dict of keys, their expiry, and a stable scan order.
 //
 // Every mutation of the data goes through the small API below (add, overwrite, delete,
-// expire, persist, modified, clear); each call reports to the KeyspaceHost, which counts
-// `dirty`, marks WATCHed keys, and will let point-in-time views see the change. Handlers
-// that mutate a collection in place first get it with lookupWrite() and then call
-// modified().
+// expire, persist, modified, clear, swap); each call reports to the KeyspaceHost, which
+// counts `dirty` and marks WATCHed keys. Before an existing entry changes or disappears,
+// KeyspaceObservers (point-in-time views) are told while it still holds its old state.
+// Handlers that mutate a collection in place first get it with lookupWrite() — the moment
+// observers hear of it — and then call modified().
 //
 // SCAN guarantee: each key gets a sequence number at insertion and is appended to `order`;
 // a cursor is the sequence number to resume from. A key present for the whole scan keeps its
@@ -29,6 +30,23 @@ export interface KeyspaceHost {
   readonly lfu: boolean;
   /** The running command must not update access times (CLIENT NO-TOUCH). */
   readonly noTouch: boolean;
+  /** Point-in-time views to tell before anything changes (usually none). */
+  readonly observers: readonly KeyspaceObserver[];
+}
+
+/**
+ * The snapshot hook: what a point-in-time view of the keyspace (the fork-less AOF rewrite,
+ * later RDB) needs to stay exact while the live data keeps changing. Each method is called
+ * *before* the change, so the old state can still be read. Keys added after a view was taken
+ * need no hook: their entries have a higher `seq` than any entry the view covers.
+ */
+export interface KeyspaceObserver {
+  /** `entry` (its value, TTL) is about to be overwritten, mutated in place, expired or removed. */
+  beforeEntryChange(db: Database, entry: Entry): void;
+  /** Every entry of `db` is about to be dropped (FLUSHDB, FLUSHALL). */
+  beforeClear(db: Database): void;
+  /** The contents of `a` and `b` are about to be exchanged (SWAPDB). */
+  beforeSwap(a: Database, b: Database): void;
 }
 
 const COMPACT_MIN_DEAD = 1024;
@@ -87,6 +105,8 @@ export class Database {
     const e = this.getEntry(key);
     if (e === undefined) return undefined;
     this.touchAccess(e);
+    // A string is immutable: it only changes through set(). A collection may be mutated now.
+    if (typeof e.value !== 'string') this.willChange(e);
     return e.value;
   }
 
@@ -161,6 +181,7 @@ export class Database {
       this.add(key, value);
       return;
     }
+    this.willChange(e);
     e.value = value;
     if (!keepTtl && e.expireAt !== 0) {
       e.expireAt = 0;
@@ -182,6 +203,7 @@ export class Database {
   setExpire(key: string, when: number): boolean {
     const e = this.getEntry(key);
     if (e === undefined) return false;
+    this.willChange(e);
     e.expireAt = when;
     this.volatile.add(e);
     this.host.keyModified(this, key);
@@ -192,6 +214,7 @@ export class Database {
   persist(key: string): boolean {
     const e = this.getEntry(key);
     if (e === undefined || e.expireAt === 0) return false;
+    this.willChange(e);
     e.expireAt = 0;
     this.volatile.delete(e);
     this.host.keyModified(this, key);
@@ -205,6 +228,7 @@ export class Database {
 
   /** Removes every key; returns how many there were. */
   clear(): number {
+    for (const o of this.host.observers) o.beforeClear(this);
     const removed = this.dict.size;
     for (const e of this.dict.values()) e.dead = true;
     this.dict = new KeyMap();
@@ -216,6 +240,7 @@ export class Database {
 
   /** Exchanges the whole contents with another database (SWAPDB); ids stay in place. */
   swapContents(other: Database): void {
+    for (const o of this.host.observers) o.beforeSwap(this, other);
     [this.dict, other.dict] = [other.dict, this.dict];
     [this.order, other.order] = [other.order, this.order];
     [this.deadInOrder, other.deadInOrder] = [other.deadInOrder, this.deadInOrder];
@@ -233,6 +258,7 @@ export class Database {
   }
 
   private unlink(e: Entry): void {
+    this.willChange(e);
     this.dict.delete(e.key);
     if (e.expireAt !== 0) this.volatile.delete(e);
     e.dead = true;
@@ -241,6 +267,13 @@ export class Database {
       this.order = this.order.filter((x) => !x.dead);
       this.deadInOrder = 0;
     }
+  }
+
+  /** Tells observers that `e` is about to change, while it still holds its old state. */
+  private willChange(e: Entry): void {
+    const observers = this.host.observers;
+    if (observers.length === 0) return;
+    for (const o of observers) o.beforeEntryChange(this, e);
   }
 
   // ---- iteration ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // reach — the dirty counter, WATCH, read statistics, expiry reporting. Databases call back
 // into it (it is their KeyspaceHost), so a concern hooks in here once, not in each command.
 
-import { Database, type KeyspaceHost } from './database.js';
+import { Database, type KeyspaceHost, type KeyspaceObserver } from './database.js';
 import { WatchRegistry } from './watch.js';
 
 export interface KeyspaceStats {
@@ -29,6 +29,17 @@ export class Keyspace implements KeyspaceHost {
   readonly watches = new WatchRegistry();
   /** Called for each key removed because its TTL passed (the server propagates a DEL). */
   onExpired: ExpiredListener | null = null;
+  /** Point-in-time views being kept exact (see KeyspaceObserver). */
+  readonly observers: KeyspaceObserver[] = [];
+
+  addObserver(o: KeyspaceObserver): void {
+    this.observers.push(o);
+  }
+
+  removeObserver(o: KeyspaceObserver): void {
+    const i = this.observers.indexOf(o);
+    if (i >= 0) this.observers.splice(i, 1);
+  }
 
   constructor(databases: number) {
     this.dbs = [];
