@@ -6,6 +6,9 @@ import { ERR_DB_INDEX, ERR_NOPROTO, ERR_WRONGPASS, ERR_SYNTAX } from './errors.j
 import { intArg, isOpt } from './args.js';
 import type { CommandSpec } from './types.js';
 
+/** What MONITOR and SLOWLOG show instead of credentials. */
+const REDACTED = '(redacted)';
+
 const CONN_FLAGS = ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'] as const;
 
 /** Checks a username/password pair against requirepass (the only user is "default"). */
@@ -158,13 +161,15 @@ export const connectionCommands = [
     history: [['6.0.0', 'Added ACL style (username and password).']],
     handler(c) {
       if (c.argv.length > 3) return c.reply.error(ERR_SYNTAX);
+      const user = c.argv.length === 3 ? c.argv[1]! : 'default';
+      const pass = c.argv[c.argv.length - 1]!;
+      // As Redis: the credentials never reach MONITOR or the slow log.
+      for (let i = 1; i < c.argv.length; i++) c.argv[i] = REDACTED;
       if (c.argv.length === 2 && c.server.config.str('requirepass') === '') {
         return c.reply.error(
           'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
         );
       }
-      const user = c.argv.length === 3 ? c.argv[1]! : 'default';
-      const pass = c.argv[c.argv.length - 1]!;
       if (!checkPassword(c, user, pass)) {
         c.server.logger.verbose('Invalid password attempt');
         return c.reply.error(ERR_WRONGPASS);
@@ -220,6 +225,7 @@ export const connectionCommands = [
         const more = argv.length - i - 1;
         if (isOpt(argv[i]!, 'AUTH') && more >= 2) {
           auth = [argv[i + 1]!, argv[i + 2]!];
+          argv[i + 1] = argv[i + 2] = REDACTED;
           i += 2;
         } else if (isOpt(argv[i]!, 'SETNAME') && more >= 1) {
           setName = argv[i + 1]!;

@@ -262,3 +262,33 @@ test('SHUTDOWN closes the embedded server without a reply', async () => {
     await s.stop();
   }
 });
+
+test('AUTH and HELLO AUTH credentials are redacted in MONITOR and SLOWLOG, as Redis does', async () => {
+  const s = await startTestServer({ requirepass: 'pw', 'slowlog-log-slower-than': 0 });
+  try {
+    const mon = await s.client();
+    await mon.call('AUTH', 'pw');
+    assert.equal(await mon.call('MONITOR'), 'OK');
+    const c = await s.client();
+    await c.call('AUTH', 'pw');
+    await c.call('HELLO', '3', 'AUTH', 'default', 'pw');
+    await c.call('AUTH', 'default', 'wrong');
+    const lines: string[] = [];
+    for (let i = 0; i < 3; i++) lines.push((await mon.read()) as string);
+    assert.deepEqual(
+      lines.map((l) => l.replace(/^\d+\.\d+ \[0 [^\]]+\] /, '')),
+      ['"AUTH" "(redacted)"', '"HELLO" "3" "AUTH" "(redacted)" "(redacted)"', '"AUTH" "(redacted)" "(redacted)"'],
+    );
+    const log = (await c.call('SLOWLOG', 'GET', '3')) as unknown[][];
+    assert.deepEqual(
+      log.map((e) => e[3]),
+      [
+        ['AUTH', '(redacted)', '(redacted)'],
+        ['HELLO', '3', 'AUTH', '(redacted)', '(redacted)'],
+        ['AUTH', '(redacted)'],
+      ],
+    );
+  } finally {
+    await s.stop();
+  }
+});
