@@ -85,36 +85,15 @@ export class Server {
   async listen(): Promise<void> {
     const port = this.config.num('port');
     const binds = this.config.list('bind');
-    let actualPort = port;
-    for (const raw of binds) {
-      const optional = raw.startsWith('-');
-      const addr = normalizeBind(optional ? raw.slice(1) : raw);
-      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-      try {
-        await new Promise<void>((resolve, reject) => {
-          srv.once('error', reject);
-          srv.listen({ host: addr, port: actualPort, ipv6Only: addr.includes(':'), backlog: this.config.num('tcp-backlog') }, () => {
-            srv.off('error', reject);
-            resolve();
-          });
-        });
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        if (optional && (e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT' || e.code === 'EPROTONOSUPPORT')) continue;
-        this.logger.warning(`Warning: Could not create server TCP listening socket ${raw.startsWith('-') ? raw.slice(1) : raw}:${actualPort}: bind: ${describeErrno(e)}`);
-        for (const l of this.listeners) l.close();
-        this.listeners = [];
-        this.logger.warning(`Failed listening on port ${port} (tcp), aborting.`);
-        throw err;
-      }
-      if (actualPort === 0) actualPort = (srv.address() as net.AddressInfo).port;
-      this.listeners.push(srv);
-    }
-    if (this.listeners.length === 0 && binds.length > 0) {
+    try {
+      this.listeners = await this.bindAll(port, binds);
+      if (this.listeners.length === 0 && binds.length > 0) throw new Error('no address could be bound');
+    } catch (err) {
       this.logger.warning(`Failed listening on port ${port} (tcp), aborting.`);
-      throw new Error('no address could be bound');
+      throw err;
     }
-    this.port = actualPort;
+    const first = this.listeners[0]?.address();
+    this.port = first && typeof first === 'object' ? first.port : port;
     this.startCron();
   }
 
@@ -382,11 +361,17 @@ export class Server {
     });
   }
 
+  /**
+   * Opens a listening socket per address ("-addr": skipped if the address does not exist
+   * here), all on one port (the first one's, when asked for port 0). Logs Redis's line and
+   * closes what it opened if an address cannot be bound.
+   */
   private async bindAll(port: number, binds: readonly string[]): Promise<net.Server[]> {
     const opened: net.Server[] = [];
     for (const raw of binds) {
       const optional = raw.startsWith('-');
-      const addr = normalizeBind(optional ? raw.slice(1) : raw);
+      const configured = optional ? raw.slice(1) : raw;
+      const addr = normalizeBind(configured);
       const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
       try {
         await new Promise<void>((resolve, reject) => {
@@ -398,8 +383,8 @@ export class Server {
         });
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        if (optional && (e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT')) continue;
-        this.logger.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: bind: ${describeErrno(e)}`);
+        if (optional && (e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT' || e.code === 'EPROTONOSUPPORT')) continue;
+        this.logger.warning(`Warning: Could not create server TCP listening socket ${configured}:${port}: bind: ${describeErrno(e)}`);
         for (const l of opened) l.close();
         throw err;
       }
