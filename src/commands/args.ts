@@ -3,6 +3,7 @@
 // (n === null) return;`.
 
 import type { Client } from '../server/client.js';
+import type { CollectionValue } from '../keyspace/types.js';
 import { parseFloat64, parseInt64 } from '../resp/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_WRONGTYPE, errInvalidExpire } from './errors.js';
 
@@ -89,4 +90,33 @@ export function readString(c: Client, key: string): string | null | false {
     return false;
   }
   return v;
+}
+
+/**
+ * The value at `key` if it is a collection of `type`, for a read (hits/misses counted).
+ * Returns null when the key does not exist, and false after replying WRONGTYPE.
+ */
+export function readCollection<T extends CollectionValue>(c: Client, key: string, type: T['type']): T | null | false {
+  const v = c.db.lookupRead(key);
+  if (v === undefined) return null;
+  if (typeof v === 'string' || v.type !== type) {
+    c.reply.error(ERR_WRONGTYPE);
+    return false;
+  }
+  return v as T;
+}
+
+/**
+ * The value at `key` if it is a collection of `type`, for a write: it may be mutated in place
+ * (call c.db.modified(key) after, or c.db.delete(key) once it is empty). Returns null when
+ * the key does not exist, and false after replying WRONGTYPE.
+ */
+export function writeCollection<T extends CollectionValue>(c: Client, key: string, type: T['type']): T | null | false {
+  const v = c.db.lookupWrite(key);
+  if (v === undefined) return null;
+  if (typeof v === 'string' || v.type !== type) {
+    c.reply.error(ERR_WRONGTYPE);
+    return false;
+  }
+  return v as T;
 }

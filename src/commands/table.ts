@@ -11,6 +11,12 @@ import { configCommands } from './config.js';
 import { clientCommands } from './client.js';
 import { commandCommands } from './command.js';
 import { debugCommands } from './debug.js';
+import { listCommands } from './lists.js';
+import { hashCommands } from './hashes.js';
+import { setCommands } from './sets.js';
+import { zsetCommands } from './zsets.js';
+import { bitmapCommands } from './bitmaps.js';
+import { sortCommands } from './sort.js';
 
 export const ALL_COMMAND_SPECS: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
@@ -23,6 +29,12 @@ export const ALL_COMMAND_SPECS: readonly (readonly CommandSpec[])[] = [
   clientCommands,
   commandCommands,
   debugCommands,
+  listCommands,
+  hashCommands,
+  setCommands,
+  zsetCommands,
+  bitmapCommands,
+  sortCommands,
 ];
 
 export class CommandTable {

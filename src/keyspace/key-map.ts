@@ -84,3 +84,61 @@ export class KeyMap<V> {
     for (const slots of this.long.values()) for (const s of slots) yield [s[0], s[1]];
   }
 }
+
+/** A Set of byte strings with the same long-string protection as KeyMap. */
+export class KeySet {
+  private readonly short = new Set<string>();
+  private readonly long = new Map<string, string[]>();
+  private longCount = 0;
+
+  constructor(items?: Iterable<string>) {
+    if (items) for (const s of items) this.add(s);
+  }
+
+  get size(): number {
+    return this.short.size + this.longCount;
+  }
+
+  has(s: string): boolean {
+    if (s.length <= MAX_HASHED_KEY_LENGTH) return this.short.has(s);
+    return this.long.get(digest(s))?.includes(s) ?? false;
+  }
+
+  /** Adds `s`; true if it was not there. */
+  add(s: string): boolean {
+    if (s.length <= MAX_HASHED_KEY_LENGTH) {
+      const before = this.short.size;
+      this.short.add(s);
+      return this.short.size !== before;
+    }
+    const d = digest(s);
+    const slot = this.long.get(d);
+    if (slot === undefined) this.long.set(d, [s]);
+    else if (slot.includes(s)) return false;
+    else slot.push(s);
+    this.longCount++;
+    return true;
+  }
+
+  /** Removes `s`; true if it was there. */
+  delete(s: string): boolean {
+    if (s.length <= MAX_HASHED_KEY_LENGTH) return this.short.delete(s);
+    const d = digest(s);
+    const slot = this.long.get(d);
+    const i = slot ? slot.indexOf(s) : -1;
+    if (i < 0) return false;
+    slot!.splice(i, 1);
+    if (slot!.length === 0) this.long.delete(d);
+    this.longCount--;
+    return true;
+  }
+
+  *values(): IterableIterator<string> {
+    yield* this.short.values();
+    for (const slot of this.long.values()) yield* slot;
+  }
+
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.values();
+  }
+}
