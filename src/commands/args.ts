@@ -4,7 +4,7 @@
 
 import type { Client } from '../server/client.js';
 import type { CollectionValue } from '../keyspace/types.js';
-import { parseFloat64, parseInt64 } from '../resp/numbers.js';
+import { longDoubleToNumber, parseFloat64, parseInt64, parseLongDouble } from '../resp/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_WRONGTYPE, errInvalidExpire } from './errors.js';
 
 /** A signed 64-bit integer argument restricted to JS safe integers. */
@@ -119,4 +119,29 @@ export function writeCollection<T extends CollectionValue>(c: Client, key: strin
     return false;
   }
   return v as T;
+}
+
+/**
+ * The timeout of a blocking command (BLPOP ... timeout): seconds as a long double, 0 = wait
+ * forever; returns milliseconds (rounded up, as Redis's ceill) or null after replying the
+ * error. Like Redis 7.0.15 on x86-64, values too large to convert (inf, 1e400) come out
+ * negative.
+ */
+export function blockTimeoutArg(c: Client, text: string): number | null {
+  const v = parseLongDouble(text);
+  if (v === null) {
+    c.reply.error('ERR timeout is not a float or out of range');
+    return null;
+  }
+  const ms = longDoubleToNumber(v) * 1000;
+  const t = Number.isFinite(ms) && Math.abs(ms) < 2 ** 63 ? Math.ceil(ms) : -1;
+  if (t < 0) {
+    c.reply.error('ERR timeout is negative');
+    return null;
+  }
+  if (t > 0 && t > 2 ** 63 - 1 - Date.now()) {
+    c.reply.error('ERR timeout is out of range');
+    return null;
+  }
+  return t === 0 ? 0 : t; // -0 (a tiny negative timeout) waits forever, as in Redis
 }

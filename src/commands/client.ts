@@ -6,7 +6,7 @@
 import type { Client } from '../server/client.js';
 import { parseInt64 } from '../resp/numbers.js';
 import { ERR_SYNTAX, errSubcommandSyntax } from './errors.js';
-import { isOpt } from './args.js';
+import { intArg, isOpt } from './args.js';
 import { validClientName } from './connection.js';
 import { clientKill, clientList } from './client-select.js';
 import { replyHelp } from './server.js';
@@ -51,6 +51,8 @@ const HELP = [
   '    Control the replies sent to the current connection.',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
   'SETINFO <option> <value>',
   '    Set client meta attr. Options are:',
   '    * LIB-NAME: the client lib name.',
@@ -155,6 +157,46 @@ export const clientCommands = [
         complexity: 'O(1)',
         handler(c) {
           c.reply.integer(c.id);
+        },
+      },
+      {
+        // CLIENT UNBLOCK client-id [TIMEOUT | ERROR] — ends another client's blocking command:
+        // as if it timed out (the default), or with -UNBLOCKED. 1 if it was blocked, else 0.
+        name: 'unblock',
+        arity: -3,
+        flags: CONN_ADMIN,
+        categories: ['connection'],
+        group: 'connection',
+        since: '5.0.0',
+        summary: 'Unblock a client blocked in a blocking command from a different connection',
+        complexity: 'O(log N) where N is the number of client connections',
+        arguments: [
+          { name: 'client-id', type: 'integer' },
+          {
+            name: 'timeout_error',
+            type: 'oneof',
+            optional: true,
+            arguments: [
+              { name: 'timeout', type: 'pure-token', token: 'TIMEOUT' },
+              { name: 'error', type: 'pure-token', token: 'ERROR' },
+            ],
+          },
+        ],
+        handler(c) {
+          const id = intArg(c, c.argv[2]!);
+          if (id === null) return;
+          let how: 'timeout' | 'error' = 'timeout';
+          if (c.argv.length === 4) {
+            const reason = c.argv[3]!.toUpperCase();
+            if (reason === 'ERROR') how = 'error';
+            else if (reason !== 'TIMEOUT') return c.reply.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+          } else if (c.argv.length > 4) {
+            return c.reply.error(errSubcommandSyntax(c.argv));
+          }
+          let target: Client | undefined;
+          for (const other of c.server.clients) if (other.id === id) target = other;
+          // Only a blocking command can be ended early; CLIENT PAUSE holds are not.
+          c.reply.integer(target !== undefined && c.server.blocking.unblock(target, how) ? 1 : 0);
         },
       },
       {

@@ -106,6 +106,9 @@ function dispatchRequest(server: Server, c: Client, argv: string[]): void {
   } finally {
     server.propagation.end(cmd.spec.touchesArbitraryKeys !== true);
   }
+  // Keys this command gave values to may serve clients blocked on them: they run next,
+  // each in its own execution unit.
+  server.blocking.serveReady();
 }
 
 /** The name of what argv resolves to, for a request that failed lookup or arity. */
@@ -140,6 +143,7 @@ export function call(server: Server, c: Client, cmd: Command): void {
   c.propagationPrevented = false;
   c.propagationForced = false;
 
+  c.currentCommand = cmd;
   const start = server.clock;
   // callDepth > 1: running inside another command (EXEC), where nothing may block.
   c.callDepth++;
@@ -155,6 +159,8 @@ export function call(server: Server, c: Client, cmd: Command): void {
   server.clock = end;
   const micros = (end - start) * 1000;
   if (micros >= 1000) ks.time = Date.now();
+  // A command that blocked is accounted for when its wait ends (it ran again, or timed out).
+  if (c.blocked !== null) return;
 
   cmd.calls++;
   cmd.usec += micros;

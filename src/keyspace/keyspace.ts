@@ -29,6 +29,10 @@ export class Keyspace implements KeyspaceHost {
   readonly watches = new WatchRegistry();
   /** Called for each key removed because its TTL passed (the server propagates a DEL). */
   onExpired: ExpiredListener | null = null;
+  /** Set while clients wait on keys (blocking commands): a key changed and may serve them. */
+  onKeyChanged: ((db: Database, key: string) => void) | null = null;
+  /** Set while clients wait on keys: two databases exchanged contents (SWAPDB). */
+  onSwapped: ((a: Database, b: Database) => void) | null = null;
   /** Point-in-time views being kept exact (see KeyspaceObserver). */
   readonly observers: KeyspaceObserver[] = [];
 
@@ -53,6 +57,7 @@ export class Keyspace implements KeyspaceHost {
   keyModified(db: Database, key: string): void {
     this.dirty++;
     this.watches.touch(db.id, key);
+    if (this.onKeyChanged !== null) this.onKeyChanged(db, key);
   }
 
   keyExpired(db: Database, key: string): void {
@@ -91,6 +96,7 @@ export class Keyspace implements KeyspaceHost {
     this.watches.touchExisting(b, existsInEither);
     da.swapContents(dbb);
     this.dirty++;
+    if (this.onSwapped !== null) this.onSwapped(da, dbb);
   }
 
   get totalKeys(): number {

@@ -285,3 +285,10 @@ export function formatLongDoubleHuman(v: LongDouble): string {
   if (text === '0') return '0';
   return v.neg ? '-' + text : text;
 }
+
+/** The nearest double to a long double (for uses that need no extended precision). */
+export function longDoubleToNumber(v: LongDouble): number {
+  if (typeof v === 'number') return v;
+  const x = Number(v.m) * 2 ** v.e;
+  return v.neg ? -x : x;
+}

@@ -9,6 +9,7 @@ import type { Database } from '../keyspace/database.js';
 import type { Watcher } from '../keyspace/watch.js';
 import type { Command } from '../commands/types.js';
 import type { Server } from './server.js';
+import type { BlockedClient, BlockRequest } from './blocking.js';
 
 export interface QueuedCommand {
   readonly cmd: Command;
@@ -66,8 +67,12 @@ export class Client implements Watcher {
   noTouch = false;
   /** Commands of this client being executed, nested (2 while EXEC runs a queued one). */
   callDepth = 0;
-  /** The client is parked (paused, or later blocked) and must not read further commands. */
+  /** The client is parked (paused, or blocked) and must not read further commands. */
   parked = false;
+  /** What the client waits for while a blocking command holds it (see server/blocking.ts). */
+  blocked: BlockedClient | null = null;
+  /** The command being executed (set by call()). */
+  currentCommand: Command | null = null;
   /** Set once QUIT or a protocol error asks the connection to close after the reply. */
   closeAfterReply = false;
   closed = false;
@@ -130,6 +135,21 @@ export class Client implements Watcher {
   /** Log an extra operation in this execution unit, in the current database. */
   alsoPropagate(argv: readonly string[]): void {
     this.server.propagation.add(this.db.id, argv);
+  }
+
+  // ---- blocking -------------------------------------------------------------------------
+
+  /**
+   * Whether the running command may block: not inside MULTI/EXEC (callDepth > 1) and not for
+   * the socket-less AOF client. Otherwise a blocking command behaves as its non-blocking form.
+   */
+  canBlock(): boolean {
+    return this.socket !== null && this.callDepth <= 1;
+  }
+
+  /** Parks this client until one of `req.keys` changes (the command then runs again) or the timeout. */
+  block(req: BlockRequest): void {
+    this.server.blocking.block(this, req);
   }
 
   // ---- WATCH ------------------------------------------------------------------------------

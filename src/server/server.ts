@@ -22,6 +22,7 @@ import type { Command } from '../commands/types.js';
 import { feedMonitors } from './monitor.js';
 import type { PersistenceInfo } from './info-persistence.js';
 import { ClientPause } from './pause.js';
+import { BlockingManager } from './blocking.js';
 
 export class Server {
   readonly config: Config;
@@ -49,6 +50,10 @@ export class Server {
   readonly replId: string;
   /** Installed by the AOF module: what INFO persistence reports (AOF off when null). */
   persistenceInfo: (() => PersistenceInfo) | null = null;
+  /** Clients waiting in blocking commands. */
+  readonly blocking = new BlockingManager(this);
+  /** Clients released from a wait whose further input must still be processed. */
+  private resumed: Client[] = [];
   /** CLIENT PAUSE state and the clients it holds. */
   readonly pause = new ClientPause((c, argv) => {
     this.startBatch();
@@ -206,6 +211,17 @@ export class Server {
     c.unwatchAll();
     c.reply.reset();
     if (c.parked) this.pause.forget(c);
+    this.blocking.unblock(c, 'disconnected');
+  }
+
+  /**
+   * A client released from a wait (served, timed out, unblocked): its pipelined input is
+   * processed in the next before-sleep step, before replies are released (Redis's
+   * processUnblockedClients).
+   */
+  resumeClient(c: Client): void {
+    this.resumed.push(c);
+    this.scheduleBeforeSleep();
   }
 
   /** A socket-less client (AOF loading, embedding); its replies are discarded. */
@@ -282,6 +298,14 @@ export class Server {
   /** The before-sleep step: hooks (AOF flush) first, then every held reply is released. */
   runBeforeSleep(): void {
     this.beforeSleepScheduled = false;
+    if (this.resumed.length > 0) {
+      const resumed = this.resumed;
+      this.resumed = [];
+      for (const c of resumed) {
+        if (c.closed || c.parked) continue;
+        c.processInput();
+      }
+    }
     for (const hook of this.beforeSleepHooks) hook();
     const clients = this.pendingWrite;
     this.pendingWrite = [];

@@ -46,7 +46,6 @@ const NOT_IMPLEMENTED: readonly string[] = [
   'client|getredir',
   'client|tracking',
   'client|trackinginfo',
-  'client|unblock',
   'memory|doctor',
   'memory|malloc-stats',
   'memory|purge',
