@@ -8,7 +8,8 @@
 //   BENCH_PIPELINE [16]        -P for the pipelined runs (0 skips them)
 //   BENCH_ROUNDS [5]           rounds; each runs both servers, in alternating order
 //   BENCH_CLIENTS [50]         -c
-//   BENCH_TESTS [set,get,incr,mset]   -t for the runs without pipelining
+//   BENCH_TESTS [set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,spop,hset,zadd,zpopmin,lrange]
+//                              -t for the runs without pipelining (lrange = LRANGE_100..600)
 //   BENCH_PIPELINE_TESTS [set,get]    -t for the pipelined runs
 //   BENCH_PERSISTENCE [no]     comma list of persistence settings to compare, each run as its
 //                              own series: no (appendonly no), or an appendfsync policy
@@ -42,7 +43,7 @@ const PIPELINE = envInt('BENCH_PIPELINE', 16);
 const PIPELINE_N = envInt('BENCH_PIPELINE_N', 4 * N);
 const ROUNDS = Math.max(1, envInt('BENCH_ROUNDS', 5));
 const CLIENTS = Math.max(1, envInt('BENCH_CLIENTS', 50));
-const TESTS = process.env.BENCH_TESTS || 'set,get,incr,mset';
+const TESTS = process.env.BENCH_TESTS || 'set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,spop,hset,zadd,zpopmin,lrange';
 const PIPELINE_TESTS = process.env.BENCH_PIPELINE_TESTS || 'set,get';
 const PERSISTENCE = (process.env.BENCH_PERSISTENCE || 'no').split(',').map((s) => s.trim()).filter(Boolean);
 const WARMUP = envInt('BENCH_WARMUP', 20_000);
