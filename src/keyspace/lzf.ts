@@ -15,7 +15,8 @@ const MAX_REF = (1 << 8) + (1 << 3);
 const htab = new Int32Array(HSIZE);
 
 function idx(h: number): number {
-  return (Math.imul(h, 0x1e35a7bd) >>> (32 - HLOG - 8)) & (HSIZE - 1);
+  // Redis 7.0's lzf_c.c builds with the plain VERY_FAST hash (not the multiplicative one).
+  return (((h >>> 8) - Math.imul(h, 5)) >>> 0) & (HSIZE - 1);
 }
 
 /**
