@@ -11,6 +11,8 @@ import { formatDouble } from './numbers.js';
 type Latin1Buffer = Buffer & { latin1Write(s: string, offset: number, length?: number): number };
 
 const CHUNK = 16 * 1024;
+/** A buffer grown past this is not kept once its bytes are handed to the socket. */
+const MAX_RETAINED = 4 * CHUNK;
 
 export type Protocol = 2 | 3;
 
@@ -33,8 +35,9 @@ export class ReplyWriter {
   take(): Buffer {
     const out = this.buf.subarray(this.start, this.len);
     this.start = this.len;
-    if (this.len > this.buf.length - 256) {
-      // Nearly full: start the next reply in a fresh chunk; the socket owns the old one.
+    if (this.len > this.buf.length - 256 || this.buf.length > MAX_RETAINED) {
+      // Nearly full, or grown for a large reply: start the next reply in a fresh chunk (the
+      // socket owns the old one), so an idle client does not keep megabytes.
       this.buf = EMPTY as Latin1Buffer;
       this.start = this.len = 0;
     }
@@ -49,7 +52,9 @@ export class ReplyWriter {
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
     const pending = this.len - this.start;
-    const size = Math.max(CHUNK, pending + n);
+    // Doubling keeps a large reply (LRANGE of 100k elements) linear: growing to the exact
+    // size re-copied everything written so far on every element.
+    const size = Math.max(CHUNK, 2 * (pending + n));
     const next = Buffer.allocUnsafe(size) as Latin1Buffer;
     if (pending > 0) this.buf.copy(next, 0, this.start, this.len);
     this.buf = next;
