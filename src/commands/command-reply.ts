@@ -90,7 +90,11 @@ function replyKeySpecs(r: ReplyWriter, specs: readonly KeySpec[]): void {
     r.map(2);
     r.bulk('type');
     const bs = s.beginSearch;
-    if ('index' in bs) {
+    if ('unknown' in bs) {
+      r.bulk('unknown');
+      r.bulk('spec');
+      r.map(0);
+    } else if ('index' in bs) {
       r.bulk('index');
       r.bulk('spec');
       r.map(1);
@@ -109,7 +113,11 @@ function replyKeySpecs(r: ReplyWriter, specs: readonly KeySpec[]): void {
     r.map(2);
     r.bulk('type');
     const fk = s.findKeys;
-    if ('lastKey' in fk) {
+    if ('unknown' in fk) {
+      r.bulk('unknown');
+      r.bulk('spec');
+      r.map(0);
+    } else if ('lastKey' in fk) {
       r.bulk('range');
       r.bulk('spec');
       r.map(3);

@@ -84,6 +84,8 @@ function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[]): KeyR
     if (spec.flags.includes('not_key')) continue;
     let first = 0;
     const bs = spec.beginSearch;
+    // An unknown spec makes the whole search invalid: the command's getKeys decides.
+    if ('unknown' in bs || 'unknown' in spec.findKeys) return null;
     if ('index' in bs) {
       first = bs.index;
     } else {
@@ -106,13 +108,15 @@ function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[]): KeyR
       if (fk.lastKey >= 0) last = first + fk.lastKey;
       else if (fk.limit === 0) last = argc + fk.lastKey;
       else last = first + (Math.floor((argc - first) / fk.limit) + fk.lastKey);
-    } else {
+    } else if ('keyNumIdx' in fk) {
       step = fk.keyStep;
       if (fk.keyNumIdx >= argc || first + fk.keyNumIdx >= argc) return null;
       const numkeys = parseInt64(argv[first + fk.keyNumIdx]!);
       if (numkeys === null || numkeys < 0 || typeof numkeys !== 'number') return null;
       first += fk.firstKey;
       last = first + numkeys - 1;
+    } else {
+      return null;
     }
     if (last >= argc || last < first || first >= argc) return null;
     for (let i = first; i <= last; i += step) keys.push({ pos: i, flags: spec.flags });

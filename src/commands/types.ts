@@ -94,10 +94,15 @@ export type KeySpecFlag =
 export interface KeySpec {
   readonly notes?: string;
   readonly flags: readonly KeySpecFlag[];
-  readonly beginSearch: { readonly index: number } | { readonly keyword: string; readonly startFrom: number };
+  readonly beginSearch:
+    | { readonly index: number }
+    | { readonly keyword: string; readonly startFrom: number }
+    /** Redis's "unknown" (SORT's BY/GET/STORE keys): only the command's getKeys finds them. */
+    | { readonly unknown: true };
   readonly findKeys:
     | { readonly lastKey: number; readonly keyStep: number; readonly limit: number }
-    | { readonly keyNumIdx: number; readonly firstKey: number; readonly keyStep: number };
+    | { readonly keyNumIdx: number; readonly firstKey: number; readonly keyStep: number }
+    | { readonly unknown: true };
 }
 
 /** A key found in a command's arguments (COMMAND GETKEYS / GETKEYSANDFLAGS). */
