@@ -65,6 +65,8 @@ export function parseFloat64(s: string, allowInf = true): number | null {
 
 /** C's "%.17g": what Redis 7.0 uses for double replies (ZSCORE, RESP3 doubles). */
 export function formatDouble(d: number): string {
+  // Fast path: an integer below 1e17 prints the same in %.17g as in JS (but -0).
+  if (Number.isInteger(d) && d < 1e17 && d > -1e17 && !Object.is(d, -0)) return String(d);
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
   if (Number.isNaN(d)) return 'nan';
