@@ -5,7 +5,9 @@
 // counts `dirty` and marks WATCHed keys. Before an existing entry changes or disappears,
 // KeyspaceObservers (point-in-time views) are told while it still holds its old state.
 // Handlers that mutate a collection in place first get it with lookupWrite() — the moment
-// observers hear of it — and then call modified().
+// observers hear of it — and then call modified(). The bitmap commands do the same with a
+// large string through lookupWriteStored(), which keeps it as an editable ByteString (see
+// entry.ts: every other reader still gets a JS string).
 //
 // SCAN guarantee: each key gets a sequence number at insertion and is appended to `order`;
 // a cursor is the sequence number to resume from. A key present for the whole scan keeps its
@@ -14,6 +16,7 @@
 
 import type { Entry, Value } from './types.js';
 import { KeyMap } from './key-map.js';
+import { KeyEntry, type StoredValue } from './entry.js';
 
 export interface KeyspaceHost {
   /** True while the AOF is being replayed: nothing expires then. */
@@ -52,7 +55,7 @@ export interface KeyspaceObserver {
 const COMPACT_MIN_DEAD = 1024;
 
 export class Database {
-  private dict = new KeyMap<Entry>();
+  private dict = new KeyMap<KeyEntry>();
   private order: Entry[] = [];
   private deadInOrder = 0;
   private nextSeq = 1;
@@ -78,7 +81,7 @@ export class Database {
    * The live entry for `key`, or undefined. Expires the key if its time has passed (unless
    * loading). Does not touch access time or statistics.
    */
-  getEntry(key: string): Entry | undefined {
+  getEntry(key: string): KeyEntry | undefined {
     const e = this.dict.get(key);
     if (e === undefined) return undefined;
     if (e.expireAt !== 0 && e.expireAt <= this.host.now() && !this.host.loading) {
@@ -108,6 +111,33 @@ export class Database {
     // A string is immutable: it only changes through set(). A collection may be mutated now.
     if (typeof e.value !== 'string') this.willChange(e);
     return e.value;
+  }
+
+  /**
+   * lookupRead for the bitmap commands: a string they are editing in place comes back in its
+   * byte form (a ByteString) instead of being turned back into a JS string.
+   */
+  lookupReadStored(key: string): StoredValue | undefined {
+    const e = this.getEntry(key);
+    this.host.countLookup(e !== undefined);
+    if (e === undefined) return undefined;
+    this.touchAccess(e);
+    return e.stored;
+  }
+
+  /**
+   * lookupWrite for the bitmap commands: a ByteString comes back as is, to be edited in place
+   * (then call modified(key)); a JS string is replaced through set() as usual, possibly by a
+   * ByteString (src/keyspace/byte-string.ts).
+   */
+  lookupWriteStored(key: string): StoredValue | undefined {
+    const e = this.getEntry(key);
+    if (e === undefined) return undefined;
+    this.touchAccess(e);
+    if (typeof e.stored === 'string') return e.stored;
+    this.willChange(e);
+    // An observer that read the value has turned a ByteString back into a string: re-read.
+    return e.stored;
   }
 
   /**
@@ -151,8 +181,8 @@ export class Database {
   // ---- mutations ----------------------------------------------------------------------
 
   /** Adds a key that does not exist. */
-  add(key: string, value: Value): void {
-    const e: Entry = { key, value, expireAt: 0, access: this.host.now(), freq: 5, seq: this.nextSeq++, dead: false };
+  add(key: string, value: StoredValue): void {
+    const e = new KeyEntry(key, value, 0, this.host.now(), 5, this.nextSeq++);
     this.dict.set(key, e);
     this.order.push(e);
     this.host.keyModified(this, key);
@@ -164,7 +194,8 @@ export class Database {
    * object itself in Redis, so its expiry, idle time and LFU counter survive.
    */
   addMoved(key: string, from: Entry): void {
-    const e: Entry = { key, value: from.value, expireAt: from.expireAt, access: from.access, freq: from.freq, seq: this.nextSeq++, dead: false };
+    const value = from instanceof KeyEntry ? from.stored : from.value;
+    const e = new KeyEntry(key, value, from.expireAt, from.access, from.freq, this.nextSeq++);
     this.dict.set(key, e);
     this.order.push(e);
     if (e.expireAt !== 0) this.volatile.add(e);
@@ -175,14 +206,14 @@ export class Database {
    * Sets the value of a key, creating it if needed (Redis's setKey). The TTL is removed
    * unless keepTtl.
    */
-  set(key: string, value: Value, keepTtl = false): void {
+  set(key: string, value: StoredValue, keepTtl = false): void {
     const e = this.getEntry(key);
     if (e === undefined) {
       this.add(key, value);
       return;
     }
     this.willChange(e);
-    e.value = value;
+    e.stored = value;
     if (!keepTtl && e.expireAt !== 0) {
       e.expireAt = 0;
       this.volatile.delete(e);
