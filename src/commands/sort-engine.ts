@@ -3,7 +3,7 @@
 // in each mode, and the partial quicksort Redis uses for BY ... LIMIT (whose order among equal
 // elements differs from a stable sort and is visible in replies, so it is reproduced exactly).
 
-import { strtod } from './zsets-args.js';
+import { strtod } from '../resp/numbers.js';
 
 /** One element being sorted (redisSortObject). */
 export interface SortItem {

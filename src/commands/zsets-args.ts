@@ -7,86 +7,11 @@ import type { Client } from '../server/client.js';
 import type { Config } from '../server/config.js';
 import { LEX_MAX, LEX_MIN, type LexBound, type LexRange, type ScoreRange } from '../keyspace/zset-range.js';
 import type { ZsetLimits } from '../keyspace/zset.js';
-import { parseInt64 } from '../resp/numbers.js';
+import { C_SPACE, parseInt64, strtod } from '../resp/numbers.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER } from './errors.js';
 
 export const ERR_MINMAX_FLOAT = 'ERR min or max is not a float';
 export const ERR_MINMAX_LEX = 'ERR min or max not valid string range item';
-
-/** What C's strtod consumed: the value, where it stopped, whether errno was ERANGE. */
-interface StrtodResult {
-  value: number;
-  end: number;
-  erange: boolean;
-}
-
-const SPACE = /[ \t\n\v\f\r]/;
-const HEX = /^0[xX](?:([0-9a-fA-F]+)(?:\.([0-9a-fA-F]*))?|\.([0-9a-fA-F]+))(?:[pP]([+-]?\d+))?/;
-const DEC = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
-const INF = /^inf(?:inity)?/i;
-const NAN = /^nan(?:\([0-9A-Za-z_]*\))?/i;
-
-/** glibc's strtod on `s` from `start`: leading white space, sign, decimal/hex/inf/nan. */
-export function strtod(s: string, start = 0): StrtodResult {
-  let i = start;
-  while (i < s.length && SPACE.test(s[i]!)) i++;
-  let negative = false;
-  if (s[i] === '+' || s[i] === '-') {
-    negative = s[i] === '-';
-    i++;
-  }
-  const rest = s.slice(i);
-  let m: RegExpExecArray | null;
-  let value: number;
-  let erange = false;
-  let len: number;
-  if ((m = INF.exec(rest)) !== null) {
-    value = Infinity;
-    len = m[0].length;
-  } else if ((m = NAN.exec(rest)) !== null) {
-    value = NaN;
-    len = m[0].length;
-  } else if ((m = HEX.exec(rest)) !== null) {
-    const intDigits = m[1] ?? '';
-    const fracDigits = m[2] ?? m[3] ?? '';
-    const exp = m[4] !== undefined ? parseInt(m[4], 10) : 0;
-    const mant = BigInt('0x' + (intDigits + fracDigits || '0'));
-    value = hexToDouble(mant, exp - 4 * fracDigits.length);
-    erange = (value === 0 && mant !== 0n) || value === Infinity;
-    len = m[0].length;
-  } else if ((m = DEC.exec(rest)) !== null) {
-    value = Number(m[0]);
-    erange = value === Infinity || (value === 0 && /[1-9]/.test(m[0].replace(/[eE].*$/, '')));
-    len = m[0].length;
-  } else if (/^0[xX]/.test(rest)) {
-    // "0x" without hex digits: strtod reads the "0".
-    value = 0;
-    len = 1;
-  } else {
-    return { value: 0, end: start, erange: false };
-  }
-  return { value: negative ? -value : value, end: i + len, erange };
-}
-
-/** mant * 2^exp, rounded once to the nearest double (ties to even), as strtod does. */
-function hexToDouble(mant: bigint, exp: number): number {
-  if (mant === 0n) return 0;
-  const bits = mant.toString(2).length;
-  // Normalise to 54+ bits of precision, then let Number() round the integer part once.
-  const e2 = exp + bits; // value = 0.1xxx * 2^e2
-  if (e2 > 1025) return Infinity;
-  if (e2 < -1080) return 0;
-  // Smallest exponent of a significant bit a double can hold: -1074.
-  let shift = Math.max(bits - 53, -1074 - exp);
-  if (shift < 0) shift = 0;
-  let m = mant >> BigInt(shift);
-  const dropped = mant - (m << BigInt(shift));
-  if (shift > 0) {
-    const half = 1n << BigInt(shift - 1);
-    if (dropped > half || (dropped === half && (m & 1n) === 1n)) m += 1n;
-  }
-  return Number(m) * 2 ** (exp + shift);
-}
 
 /**
  * The common case, a short plain decimal ([-]digits[.digits], at most 20 chars): Number()
@@ -111,7 +36,7 @@ function plainDecimal(s: string): number | null {
 export function parseScore(s: string): number | null {
   const fast = plainDecimal(s);
   if (fast !== null) return fast;
-  if (s.length === 0 || SPACE.test(s[0]!)) return null;
+  if (s.length === 0 || C_SPACE.test(s[0]!)) return null;
   const r = strtod(s);
   if (r.end !== s.length || Number.isNaN(r.value)) return null;
   if (r.erange && (r.value === 0 || !Number.isFinite(r.value))) return null;
