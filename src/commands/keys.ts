@@ -9,7 +9,6 @@
 import type { Client } from '../server/client.js';
 import type { Database } from '../keyspace/database.js';
 import { globMatch } from '../keyspace/glob.js';
-import { typeName } from '../keyspace/types.js';
 import { parseInt64 } from '../resp/numbers.js';
 import { ERR_DB_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SYNTAX } from './errors.js';
 import { isOpt } from './args.js';
@@ -119,7 +118,7 @@ function scanCommand(c: Client): void {
       // As in Redis 7.0 the TYPE filter looks the key up (expiring it, counting a hit or
       // miss) and compares names; a key it just expired is "none" and is not looked at again.
       const e = db.readEntry(key);
-      if ((e === undefined ? 'none' : typeName(e.value)) !== type) continue;
+      if ((e === undefined ? 'none' : e.typeName) !== type) continue;
     } else if (db.getEntry(key) === undefined) continue;
     keys.push(key);
   }
@@ -222,7 +221,7 @@ export const keyCommands = [
     arguments: [KEY_ARG],
     handler(c) {
       const e = c.db.readEntry(c.argv[1]!);
-      c.reply.simple(e === undefined ? 'none' : typeName(e.value));
+      c.reply.simple(e === undefined ? 'none' : e.typeName);
     },
   },
   {

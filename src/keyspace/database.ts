@@ -144,7 +144,7 @@ export class Database {
    * Lookup for a read that must not change the access time (EXISTS, TYPE, TTL, OBJECT, SCAN
    * TYPE): expires lazily and counts hits/misses, as Redis's LOOKUP_NOTOUCH reads do.
    */
-  readEntry(key: string): Entry | undefined {
+  readEntry(key: string): KeyEntry | undefined {
     const e = this.getEntry(key);
     this.host.countLookup(e !== undefined);
     return e;

@@ -46,6 +46,12 @@ export class KeyEntry implements Entry {
     this.v = v;
   }
 
+  /** TYPE's name for the value, without turning a ByteString back into a JS string. */
+  get typeName(): string {
+    const v = this.v;
+    return typeof v === 'string' || v instanceof ByteString ? 'string' : v.type;
+  }
+
   /** The value as stored, without turning a ByteString back into a JS string. */
   get stored(): StoredValue {
     return this.v;

@@ -11,10 +11,6 @@ export interface CollectionValue {
 
 export type Value = string | CollectionValue;
 
-export function typeName(v: Value): string {
-  return typeof v === 'string' ? 'string' : v.type;
-}
-
 /** One key of one database. The object stays the same across overwrites of the key. */
 export interface Entry {
   readonly key: string;
