@@ -110,7 +110,10 @@ export const listBlockingCommands = [
       if (to === null) return;
       const timeoutMs = blockTimeoutArg(c, argv[5]!);
       if (timeoutMs === null) return;
-      bmoveCommand(c, from, to, timeoutMs, ['LMOVE', argv[1]!, argv[2]!, argv[3]!, argv[4]!]);
+      // Served after waiting, Redis 7.0 logs its shared lower-case `left`/`right` words;
+      // served at once, the client's own words.
+      const words = c.servedAfterBlocking ? [argv[3]!.toLowerCase(), argv[4]!.toLowerCase()] : [argv[3]!, argv[4]!];
+      bmoveCommand(c, from, to, timeoutMs, ['LMOVE', argv[1]!, argv[2]!, ...words]);
     },
   },
   {

@@ -151,12 +151,14 @@ export class BlockingManager {
     this.rerun = b;
     c.argv = b.argv;
     c.db = b.db;
+    c.servedAfterBlocking = true;
     server.propagation.begin();
     try {
       call(server, c, b.cmd);
     } finally {
       server.propagation.end();
       this.rerun = null;
+      c.servedAfterBlocking = false;
     }
     if (c.blocked === b) return; // blocked again, same place
     this.release(b);

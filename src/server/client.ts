@@ -73,6 +73,8 @@ export class Client implements Watcher {
   blocked: BlockedClient | null = null;
   /** The command being executed (set by call()). */
   currentCommand: Command | null = null;
+  /** True while a blocked command runs again because a key it waits on changed. */
+  servedAfterBlocking = false;
   /** Set once QUIT or a protocol error asks the connection to close after the reply. */
   closeAfterReply = false;
   closed = false;

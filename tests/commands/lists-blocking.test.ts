@@ -214,7 +214,7 @@ test('a served BLMOVE feeds the next waiter (chain); BRPOPLPUSH and BLMOVE serve
   assert.equal(await a.readRaw(), '$2\r\nv2\r\n');
   assert.equal(await b.readRaw(), '$2\r\nv2\r\n');
   assert.equal(await d.readRaw(), '*2\r\n$3\r\nch3\r\n$2\r\nv2\r\n');
-  assert.deepEqual(srv.propagated, ['0:RPUSH ch1 v1 v2', '0:LMOVE ch1 ch2 RIGHT left', '0:RPOPLPUSH ch2 ch3', '0:LPOP ch3']);
+  assert.deepEqual(srv.propagated, ['0:RPUSH ch1 v1 v2', '0:LMOVE ch1 ch2 right left', '0:RPOPLPUSH ch2 ch3', '0:LPOP ch3']);
   assert.deepEqual(await w.call('LRANGE', 'ch1', '0', '-1'), ['v1']);
   assert.equal(await w.call('EXISTS', 'ch2'), 0);
   assert.equal(await w.call('EXISTS', 'ch3'), 0);
