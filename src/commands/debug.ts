@@ -6,7 +6,7 @@ import type { Client } from '../server/client.js';
 import type { Entry } from '../keyspace/types.js';
 import { parseInt64 } from '../resp/numbers.js';
 import { datasetDigest, DigestUnsupportedError, valueDigest } from '../keyspace/digest.js';
-import { lzfCompress } from '../keyspace/lzf.js';
+import { rdbStringSize } from '../keyspace/rdb-size.js';
 import { objectEncoding } from './object.js';
 import { ERR_NO_SUCH_KEY } from './errors.js';
 import type { CommandSpec } from './types.js';
@@ -72,39 +72,6 @@ function atoi(s: string): number {
 const INT_MAX = 2147483647;
 const LRU_CLOCK_MAX = (1 << 24) - 1;
 
-/** rdbSaveLen: the size of an RDB length prefix. */
-function rdbLenSize(n: number): number {
-  if (n < 1 << 6) return 1;
-  if (n < 1 << 14) return 2;
-  if (n <= 0xffffffff) return 5;
-  return 9;
-}
-
-/** rdbEncodeInteger: 2, 3 or 5 bytes for integers fitting 8, 16 or 32 bits, else 0. */
-function rdbIntegerSize(v: number | bigint): number {
-  if (typeof v !== 'number') return 0;
-  if (v >= -(1 << 7) && v <= (1 << 7) - 1) return 2;
-  if (v >= -(1 << 15) && v <= (1 << 15) - 1) return 3;
-  if (v >= -2147483648 && v <= 2147483647) return 5;
-  return 0;
-}
-
-/**
- * rdbSavedObjectLen for a string: integers in 32 bits get the integer encoding; longer
- * strings are LZF-compressed when rdbcompression is on and it saves at least 4 bytes;
- * otherwise length prefix + bytes.
- */
-function rdbStringSize(s: string, compression: boolean): number {
-  const iv = parseInt64(s);
-  if (iv !== null) {
-    const n = rdbIntegerSize(iv);
-    if (n > 0) return n;
-  } else if (compression && s.length > 20) {
-    const packed = lzfCompress(Buffer.from(s, 'latin1'), s.length - 4);
-    if (packed !== null) return 1 + rdbLenSize(packed.length) + rdbLenSize(s.length) + packed.length;
-  }
-  return rdbLenSize(s.length) + s.length;
-}
 
 /**
  * What DEBUG OBJECT needs from a collection beyond its encoding (OBJECT ENCODING's

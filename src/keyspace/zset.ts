@@ -12,7 +12,8 @@ import type { CollectionValue } from './types.js';
 import { KeyMap } from './key-map.js';
 import { NIL, SkipList } from './skiplist.js';
 import { emptyLexRange, lexGteMin, lexLteMax, type LexRange, type ScoreRange } from './zset-range.js';
-import { listpackScoreText, rdbBlobSize, rdbLenSize, rdbStringSize, zsetListpack } from './zset-serialize.js';
+import { listpackScoreText, zsetListpack } from './zset-serialize.js';
+import { rdbBlobSize, rdbLenSize, rdbStringSize } from './rdb-size.js';
 import { formatDouble } from '../resp/numbers.js';
 
 /** The size thresholds of the listpack form (zset-max-listpack-entries / -value). */
