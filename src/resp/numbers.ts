@@ -65,8 +65,11 @@ export function parseFloat64(s: string, allowInf = true): number | null {
 
 /** C's "%.17g": what Redis 7.0 uses for double replies (ZSCORE, RESP3 doubles). */
 export function formatDouble(d: number): string {
-  // Fast path: an integer below 1e17 prints the same in %.17g as in JS (but -0).
-  if (Number.isInteger(d) && d < 1e17 && d > -1e17 && !Object.is(d, -0)) return String(d);
+  // Fast path: an integer below 1e17 prints its exact digits in %.17g (but -0). JS's String()
+  // gives them up to 2^53; beyond, its shortest round-trip form may differ (…808 vs …810).
+  if (Number.isInteger(d) && d < 1e17 && d > -1e17 && !Object.is(d, -0)) {
+    return d <= Number.MAX_SAFE_INTEGER && d >= -Number.MAX_SAFE_INTEGER ? String(d) : BigInt(d).toString();
+  }
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
   if (Number.isNaN(d)) return 'nan';
