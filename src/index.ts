@@ -6,7 +6,8 @@
 
 import path from 'node:path';
 import { Config, fsPath, type ConfigValue } from './server/config.js';
-import { Server } from './server/server.js';
+import { Server, type ServerInternals } from './server/server.js';
+import { AofFatalError } from './aof/loader.js';
 import { applyOptions } from './server/options.js';
 
 export type ServerOptions = Record<string, string | number | boolean | readonly string[]>;
@@ -20,15 +21,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+/**
+ * Starts a server: listens, then loads the AOF when `appendonly` is on (clients get -LOADING
+ * meanwhile). Rejects with an AofFatalError (whose lines were logged) where redis-server
+ * would exit: a damaged AOF, a bad manifest, a missing file.
+ */
+export async function startServer(options: ServerOptions = {}, internals: ServerInternals = {}): Promise<RunningServer> {
   const config = new Config();
   // Embedded servers log only warnings by default; explicit options win.
   const merged: ServerOptions = { loglevel: 'warning', ...options };
   applyOptions(config, merged, 'startServer options');
-  const server = new Server(config);
+  const server = new Server(config, internals);
   // A relative logfile is relative to `dir` (Redis has chdir'ed into it).
   if (config.str('logfile') !== '') server.logger.file = path.resolve(fsPath(config.str('dir')), fsPath(config.str('logfile')));
   await server.listen();
+  try {
+    await server.persistence.loadAtStartup();
+  } catch (err) {
+    if (err instanceof AofFatalError) server.crash(err.logLines);
+    else await server.close();
+    throw err;
+  }
   return {
     port: server.port,
     server,
@@ -36,5 +49,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 }
 
-export { Server, Config };
+export { Server, Config, AofFatalError };
+export type { ServerInternals };
 export type { ConfigValue };

@@ -22,6 +22,12 @@ export interface AofFs {
   /** write(2) of buf[offset, offset+length): may write fewer bytes; returns how many. */
   write(fd: number, buf: Buffer, offset: number, length: number): number;
   fsync(fd: number): void;
+  /** fdatasync(2) on libuv's thread pool: the event loop keeps running meanwhile. */
+  fdatasyncAsync(fd: number, done: (err: NodeJS.ErrnoException | null) => void): void;
+  /** ftruncate(2). */
+  ftruncate(fd: number, length: number): void;
+  /** truncate(2) by path. */
+  truncate(path: string, length: number): void;
   close(fd: number): void;
   rename(from: string, to: string): void;
   unlink(path: string): void;
@@ -45,6 +51,9 @@ export const nodeAofFs: AofFs = {
   open: (p, flags, mode = 0o644) => fs.openSync(bytes(p), flags, mode),
   write: (fd, buf, offset, length) => fs.writeSync(fd, buf, offset, length),
   fsync: (fd) => fs.fsyncSync(fd),
+  fdatasyncAsync: (fd, done) => fs.fdatasync(fd, done),
+  ftruncate: (fd, length) => fs.ftruncateSync(fd, length),
+  truncate: (p, length) => fs.truncateSync(bytes(p), length),
   close: (fd) => fs.closeSync(fd),
   rename: (from, to) => fs.renameSync(bytes(from), bytes(to)),
   unlink: (p) => fs.unlinkSync(bytes(p)),

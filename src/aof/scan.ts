@@ -140,7 +140,17 @@ export type AofLoadEnd =
    * logs "Revert incomplete MULTI/EXEC transaction in AOF file %s"). `validUpTo` is where
    * `aof-load-truncated yes` truncates the file.
    */
-  | { readonly kind: 'eof'; readonly validUpTo: number; readonly revertedMulti: boolean }
+  | {
+      readonly kind: 'eof';
+      readonly validUpTo: number;
+      readonly revertedMulti: boolean;
+      /**
+       * A short read inside MULTI: the offset before that MULTI. Redis 7.0 truncates at
+       * `validUpTo` there, leaving an open MULTI that swallows the next start's appends;
+       * nodis's loader truncates here instead (as redis-check-aof --fix does).
+       */
+      readonly openMultiAt?: number;
+    }
   /** "Bad file format reading the append only file"; `offset` is where the bad line starts. */
   | { readonly kind: 'format'; readonly offset: number; readonly validUpTo: number }
   /**
@@ -312,6 +322,7 @@ export class AofLoadScanner {
   }
 
   private shortRead(): null {
+    if (this.inMulti) return this.finish({ kind: 'eof', validUpTo: this.validUpTo, revertedMulti: false, openMultiAt: this.validBeforeMulti });
     return this.finish({ kind: 'eof', validUpTo: this.validUpTo, revertedMulti: false });
   }
 

@@ -14,6 +14,7 @@ import { Config, fsPath, ignoredNotice, strerror } from '../server/config.js';
 import { ConfigFileError, ConfigOpenError, loadServerConfig, parseCommandLine, type LoadState } from '../server/config-file.js';
 import { Logger, type LogLevel } from '../server/logger.js';
 import { Server } from '../server/server.js';
+import { AofFatalError } from '../aof/loader.js';
 import { NODIS_VERSION, REDIS_VERSION } from '../version.js';
 
 const PROGRAM = 'nodis-server';
@@ -177,7 +178,15 @@ export async function main(rawArgs: readonly string[]): Promise<void> {
   else if (log.enabled('notice')) log.raw(logo(server.port, process.pid));
 
   log.warning('Server initialized');
-  // (Loading the dataset from disk goes here.)
+  // A fatal persistence error (Redis's exit(1) paths) ends the process once logged.
+  server.onFatal = () => process.exit(1);
+  try {
+    await server.persistence.loadAtStartup();
+  } catch (err) {
+    if (!(err instanceof AofFatalError)) throw err;
+    server.crash(err.logLines);
+    process.exit(1);
+  }
   // 7.0 logs "Ready to accept connections"; 7.2 added the listener type. Both are prefixes of this.
   log.notice('Ready to accept connections tcp');
 }

@@ -106,10 +106,7 @@ export const connectionCommands = [
     summary: 'Reset the connection',
     complexity: 'O(1)',
     handler(c) {
-      c.inMulti = false;
-      c.multiQueue = [];
-      c.multiError = false;
-      c.unwatchAll();
+      c.discardTransaction();
       c.server.monitors.delete(c);
       c.monitor = false;
       c.db = c.server.keyspace.dbs[0]!;

@@ -22,6 +22,8 @@ const DEBUG_HELP = [
   '    unit tests to simulate Redis errors.',
   'LOG <message>',
   '    Write <message> to the server log.',
+  'LOADAOF',
+  '    Flush the AOF buffers on disk and reload the AOF in memory.',
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
   'POPULATE <count> [<prefix>] [<size>]',
@@ -211,6 +213,15 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, micros / 1000);
       }
       c.reply.ok();
+    },
+  },
+  loadaof: {
+    // DEBUG LOADAOF — flush, empty the dataset, reload the AOF named by the manifest on disk.
+    // A failed load stops the server (Redis 7.0 exits), so there is no error reply.
+    argc: (n) => n === 2,
+    run(c) {
+      c.server.persistence.debugLoadAof();
+      if (!c.server.crashed) c.reply.ok();
     },
   },
   'set-active-expire': {

@@ -73,10 +73,13 @@ function dispatchRequest(server: Server, c: Client, argv: string[]): void {
     if (c.inMulti) c.multiError = true;
     return;
   }
-  if (!c.authenticated && !cmd.noAuth) return reject(c, cmd, ERR_NOAUTH);
-  if (server.keyspace.loading && !cmd.allowedWhileLoading) return reject(c, cmd, ERR_LOADING);
-  const denied = server.denyReason(cmd, c);
-  if (denied !== null) return reject(c, cmd, denied);
+  // The AOF loader's client replays what was already accepted once: no gate applies.
+  if (!c.replaying) {
+    if (!c.authenticated && !cmd.noAuth) return reject(c, cmd, ERR_NOAUTH);
+    const denied = server.denyReason(cmd, c);
+    if (denied !== null) return reject(c, cmd, denied);
+    if (server.keyspace.loading && !cmd.allowedWhileLoading) return reject(c, cmd, ERR_LOADING);
+  }
   // Redis flags MONITOR clients as replicas, which may not touch the keyspace.
   if (c.monitor && (cmd.isWrite || cmd.isReadonly || cmd.spec.flags.includes('may_replicate'))) {
     return reject(c, cmd, "ERR Replica can't interact with the keyspace");
@@ -89,7 +92,7 @@ function dispatchRequest(server: Server, c: Client, argv: string[]): void {
     return;
   }
 
-  if (server.pause.holds(cmd, c)) {
+  if (!c.replaying && server.pause.holds(cmd, c)) {
     server.pause.park(c, argv);
     return;
   }
@@ -107,8 +110,8 @@ function dispatchRequest(server: Server, c: Client, argv: string[]): void {
     server.propagation.end(cmd.spec.touchesArbitraryKeys !== true);
   }
   // Keys this command gave values to may serve clients blocked on them: they run next,
-  // each in its own execution unit.
-  server.blocking.serveReady();
+  // each in its own execution unit (not while loading: they are served after it).
+  if (!server.keyspace.loading) server.blocking.serveReady();
 }
 
 /** The name of what argv resolves to, for a request that failed lookup or arity. */
@@ -162,14 +165,17 @@ export function call(server: Server, c: Client, cmd: Command): void {
   // A command that blocked is accounted for when its wait ends (it ran again, or timed out).
   if (c.blocked !== null) return;
 
-  cmd.calls++;
-  cmd.usec += micros;
-  if (server.stats.errorReplies > errorsBefore) cmd.failedCalls++;
-  server.stats.commandsProcessed++;
-  server.afterCall(c, cmd, micros);
+  // Redis runs AOF records with cmd->proc directly: not in commandstats, slowlog, MONITOR.
+  if (!c.replaying) {
+    cmd.calls++;
+    cmd.usec += micros;
+    if (server.stats.errorReplies > errorsBefore) cmd.failedCalls++;
+    server.stats.commandsProcessed++;
+    server.afterCall(c, cmd, micros);
+  }
 
   const changed = ks.dirty > dirtyBefore;
-  if ((changed || c.propagationForced) && !c.propagationPrevented && server.propagationEnabled(c)) {
+  if ((changed || c.propagationForced) && !c.propagationPrevented && !c.replaying && server.propagation.hasListeners) {
     server.propagation.add(c.db.id, c.propagateArgv ?? c.argv);
   }
 }

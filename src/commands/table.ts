@@ -59,6 +59,17 @@ export class CommandTable {
     return this.byName.get(name) ?? this.upper.get(name) ?? this.byName.get(name.toLowerCase());
   }
 
+  /**
+   * Whether argv names a command, as Redis's lookupCommand decides it for the AOF loader: a
+   * container's subcommand must exist when one is given.
+   */
+  isKnown(argv: readonly string[]): boolean {
+    const top = this.lookup(argv[0]!);
+    if (top === undefined) return false;
+    if (top.subcommands === null || argv.length < 2) return true;
+    return top.subcommands.has(argv[1]!.toLowerCase());
+  }
+
   get size(): number {
     return this.byName.size;
   }

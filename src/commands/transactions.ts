@@ -12,13 +12,6 @@ import type { CommandSpec } from './types.js';
 
 const TX_FLAGS = ['noscript', 'loading', 'stale', 'fast', 'allow_busy'] as const;
 
-function discardTransaction(c: Client): void {
-  c.inMulti = false;
-  c.multiQueue = [];
-  c.multiError = false;
-  c.unwatchAll();
-}
-
 /** Redis 7.0: a key that was live at WATCH time and has expired since counts as modified. */
 function watchedKeyExpired(c: Client): boolean {
   const ks = c.server.keyspace;
@@ -63,11 +56,11 @@ export const transactionCommands = [
     handler(c) {
       if (!c.inMulti) return c.reply.error('ERR EXEC without MULTI');
       if (c.multiError) {
-        discardTransaction(c);
+        c.discardTransaction();
         return c.reply.error(ERR_EXECABORT);
       }
       if (c.dirtyCas || watchedKeyExpired(c)) {
-        discardTransaction(c);
+        c.discardTransaction();
         return c.reply.nullArray();
       }
       const queue = c.multiQueue;
@@ -98,7 +91,7 @@ export const transactionCommands = [
     complexity: 'O(N), when N is the number of queued commands',
     handler(c) {
       if (!c.inMulti) return c.reply.error('ERR DISCARD without MULTI');
-      discardTransaction(c);
+      c.discardTransaction();
       c.reply.ok();
     },
   },

@@ -75,6 +75,8 @@ export class Client implements Watcher {
   currentCommand: Command | null = null;
   /** True while a blocked command runs again because a key it waits on changed. */
   servedAfterBlocking = false;
+  /** The AOF loader's client: passes every gate, counted nowhere (Server.createInternalClient). */
+  replaying = false;
   /** Set once QUIT or a protocol error asks the connection to close after the reply. */
   closeAfterReply = false;
   closed = false;
@@ -152,6 +154,14 @@ export class Client implements Watcher {
   /** Parks this client until one of `req.keys` changes (the command then runs again) or the timeout. */
   block(req: BlockRequest): void {
     this.server.blocking.block(this, req);
+  }
+
+  /** Leaves MULTI, dropping the queued commands and every WATCH (DISCARD, EXEC, RESET). */
+  discardTransaction(): void {
+    this.inMulti = false;
+    this.multiQueue = [];
+    this.multiError = false;
+    this.unwatchAll();
   }
 
   // ---- WATCH ------------------------------------------------------------------------------

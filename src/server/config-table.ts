@@ -86,8 +86,8 @@ function enm(name: string, values: readonly string[], def: string, mutable: bool
 
 /** Acted on by nodis. */
 const ACTIVE = { ignored: false } as const;
-/** AOF directives: validated and stored now, acted on once the AOF lands (until then the log says so). */
-const AOF_PENDING = { ignored: true } as const;
+/** Rewrite directives: validated and stored, acted on by the background rewrite (next to come; the log says so). */
+const REWRITE_PENDING = { ignored: true } as const;
 /** A string Redis stores as NULL when empty (default unset). */
 const NULLABLE = { emptyIsNull: true } as const;
 
@@ -118,13 +118,13 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   bool('lazyfree-lazy-user-flush', 'no', true),
   bool('repl-disable-tcp-nodelay', 'no', true),
   bool('repl-diskless-sync', 'yes', true),
-  bool('aof-rewrite-incremental-fsync', 'yes', true, AOF_PENDING),
-  bool('no-appendfsync-on-rewrite', 'no', true, AOF_PENDING),
+  bool('aof-rewrite-incremental-fsync', 'yes', true, ACTIVE),
+  bool('no-appendfsync-on-rewrite', 'no', true, REWRITE_PENDING),
   bool('cluster-require-full-coverage', 'yes', true),
   bool('rdb-save-incremental-fsync', 'yes', true),
-  bool('aof-load-truncated', 'yes', true, AOF_PENDING),
-  bool('aof-use-rdb-preamble', 'yes', true, AOF_PENDING),
-  bool('aof-timestamp-enabled', 'no', true, AOF_PENDING),
+  bool('aof-load-truncated', 'yes', true, ACTIVE),
+  bool('aof-use-rdb-preamble', 'yes', true, ACTIVE),
+  bool('aof-timestamp-enabled', 'no', true, ACTIVE),
   bool('cluster-replica-no-failover', 'no', true, { aliases: ['cluster-slave-no-failover'] }),
   bool('replica-lazy-flush', 'no', true, { aliases: ['slave-lazy-flush'] }),
   bool('replica-serve-stale-data', 'yes', true, { aliases: ['slave-serve-stale-data'] }),
@@ -134,7 +134,7 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   bool('activedefrag', 'no', true),
   bool('syslog-enabled', 'no', false),
   bool('cluster-enabled', 'no', false),
-  bool('appendonly', 'no', true, { ...AOF_PENDING, denyLoading: true }),
+  bool('appendonly', 'no', true, { ...ACTIVE, denyLoading: true }),
   bool('cluster-allow-reads-when-down', 'no', true),
   bool('cluster-allow-pubsubshard-when-down', 'yes', true),
   bool('crash-log-enabled', 'yes', true),
@@ -144,7 +144,7 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   bool('cluster-allow-replica-migration', 'yes', true),
   bool('replica-announced', 'yes', true),
   bool('latency-tracking', 'yes', true),
-  bool('aof-disable-auto-gc', 'no', true),
+  bool('aof-disable-auto-gc', 'no', true, ACTIVE),
   bool('replica-ignore-disk-write-errors', 'no', true),
 
   // ---- string ----
@@ -168,11 +168,11 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
     validate: (v) => (pathIsBaseName(v) ? null : "dbfilename can't be a path, just a filename"),
   }),
   str('appendfilename', 'appendonly.aof', false, {
-    ...AOF_PENDING,
+    ...ACTIVE,
     validate: (v) => (v === '' ? "appendfilename can't be empty" : pathIsBaseName(v) ? null : "appendfilename can't be a path, just a filename"),
   }),
   str('appenddirname', 'appendonlydir', false, {
-    ...AOF_PENDING,
+    ...ACTIVE,
     validate: (v) => (v === '' ? "appenddirname can't be empty" : pathIsBaseName(v) ? null : "appenddirname can't be a path, just a dirname"),
   }),
   str('server_cpulist', '', false, NULLABLE),
@@ -198,7 +198,7 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
     true,
     ACTIVE,
   ),
-  enm('appendfsync', ['everysec', 'always', 'no'], 'everysec', true, AOF_PENDING),
+  enm('appendfsync', ['everysec', 'always', 'no'], 'everysec', true, ACTIVE),
   enm('oom-score-adj', ['no', 'yes', 'relative', 'absolute'], 'no', true, { same: { relative: 'yes' } }),
   enm('acl-pubsub-default', ['allchannels', 'resetchannels'], 'resetchannels', true),
   enm('sanitize-dump-payload', ['no', 'yes', 'clients'], 'no', true),
@@ -214,7 +214,7 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   int('databases', 1n, INT_MAX, '16', false, ACTIVE),
   int('port', 0n, 65535n, '6379', true, ACTIVE),
   int('io-threads', 1n, 128n, '1', false),
-  int('auto-aof-rewrite-percentage', 0n, INT_MAX, '100', true, AOF_PENDING),
+  int('auto-aof-rewrite-percentage', 0n, INT_MAX, '100', true, REWRITE_PENDING),
   int('cluster-replica-validity-factor', 0n, INT_MAX, '10', true, { aliases: ['cluster-slave-validity-factor'] }),
   int('list-max-listpack-size', INT_MIN, INT_MAX, '-2', true, { aliases: ['list-max-ziplist-size'] }),
   int('tcp-keepalive', 0n, INT_MAX, '300', true, ACTIVE),
@@ -240,7 +240,7 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   int('repl-ping-replica-period', 1n, INT_MAX, '10', true, { aliases: ['repl-ping-slave-period'] }),
   int('list-compress-depth', 0n, INT_MAX, '0', true),
   int('rdb-key-save-delay', INT_MIN, INT_MAX, '0', true, { hidden: true }),
-  int('key-load-delay', INT_MIN, INT_MAX, '0', true, { hidden: true }),
+  int('key-load-delay', INT_MIN, INT_MAX, '0', true, { hidden: true, ...ACTIVE }),
   int('active-expire-effort', 1n, 10n, '1', true),
   int('hz', 0n, INT_MAX, '10', true, ACTIVE),
   int('min-replicas-to-write', 0n, INT_MAX, '0', true, { aliases: ['min-slaves-to-write'] }),
@@ -275,7 +275,7 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   mem('client-query-buffer-limit', MB, LONG_MAX, '1073741824', true, { unsigned: true, ...ACTIVE }),
   mem('maxmemory-clients', -100n, SSIZE_MAX, '0', true, { percent: true }),
   int('repl-backlog-ttl', 0n, LONG_MAX, '3600', true),
-  mem('auto-aof-rewrite-min-size', 0n, LLONG_MAX, '67108864', true, AOF_PENDING),
+  mem('auto-aof-rewrite-min-size', 0n, LLONG_MAX, '67108864', true, REWRITE_PENDING),
   int('loading-process-events-interval-bytes', 1024n, INT_MAX, '2097152', true, { hidden: true }),
 
   // ---- TLS (Redis built with TLS support, as Debian's is) ----

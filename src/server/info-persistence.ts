@@ -1,5 +1,4 @@
-// INFO persistence: what the AOF module reports. The AOF installs `server.persistenceInfo`, a
-// function returning a PersistenceInfo; without it INFO reports a server with AOF off.
+// INFO persistence: what the AOF module reports (server.persistence.info()).
 // Also read by the memory and stats sections (aof buffer, delayed fsyncs ...).
 
 import type { Server } from './server.js';
@@ -64,7 +63,7 @@ export const AOF_OFF: PersistenceInfo = {
 /** Every section, in the order Redis prints them (latencystats is not kept by nodis). */
 
 export function persistence(server: Server): PersistenceInfo {
-  return server.persistenceInfo?.() ?? AOF_OFF;
+  return server.persistence.info();
 }
 
 // ---- persistence --------------------------------------------------------------------------

@@ -21,6 +21,8 @@ import { processCommand } from '../commands/dispatch.js';
 import type { Command } from '../commands/types.js';
 import { feedMonitors } from './monitor.js';
 import type { PersistenceInfo } from './info-persistence.js';
+import { Aof } from '../aof/aof.js';
+import type { AofFs } from '../aof/fs.js';
 import { ClientPause } from './pause.js';
 import { BlockingManager } from './blocking.js';
 
@@ -48,8 +50,12 @@ export class Server {
   readonly runId: string;
   /** INFO replication's master_replid (random per start, like run_id). */
   readonly replId: string;
-  /** Installed by the AOF module: what INFO persistence reports (AOF off when null). */
-  persistenceInfo: (() => PersistenceInfo) | null = null;
+  /** The AOF: its hooks run before sleep, in cron, at shutdown, for MISCONF and INFO. */
+  readonly persistence: PersistenceModule;
+  /** Set once a fatal error stopped this server (Redis would have exited). */
+  crashed = false;
+  /** Called after a fatal error was logged (the CLI exits the process with status 1). */
+  onFatal: (() => void) | null = null;
   /** Clients waiting in blocking commands. */
   readonly blocking = new BlockingManager(this);
   /** Clients released from a wait whose further input must still be processed. */
@@ -70,8 +76,9 @@ export class Server {
   private cron: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
 
-  constructor(config: Config = new Config()) {
+  constructor(config: Config = new Config(), internals: ServerInternals = {}) {
     this.config = config;
+    this.persistence = new Aof(this, internals.aofFs);
     this.logger.level = config.str('loglevel') as Logger['level'];
     this.logger.file = config.str('logfile');
     this.keyspace = new Keyspace(config.num('databases'));
@@ -125,6 +132,7 @@ export class Server {
       this.stats.expireCycleMs += spent;
       if (spent >= 250 / hz) this.stats.expiredTimeCapReached++;
     }
+    this.persistence.cron();
     this.stats.sample();
     const timeout = this.config.num('timeout');
     if (timeout > 0) {
@@ -139,14 +147,17 @@ export class Server {
     if (this.pendingWrite.length > 0) this.scheduleBeforeSleep();
   }
 
-  /** Stops listening, disconnects every client, stops timers. Idempotent. */
+  /** Stops listening, flushes, fsyncs and closes the AOF, disconnects every client, stops timers. Idempotent. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.closing = (async () => {
       if (this.cron) clearInterval(this.cron);
       this.cron = null;
       this.pause.stopTimer();
-      this.runBeforeSleep();
+      if (!this.crashed) {
+        this.runBeforeSleep();
+        this.persistence.shutdown();
+      }
       const closes = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
       for (const c of [...this.clients]) c.close();
       await Promise.all(closes);
@@ -224,9 +235,33 @@ export class Server {
     this.scheduleBeforeSleep();
   }
 
-  /** A socket-less client (AOF loading, embedding); its replies are discarded. */
+  /**
+   * The socket-less client that replays the AOF: replies discarded, always authenticated,
+   * past every gate, not counted in statistics, never blocking, nothing propagated.
+   */
   createInternalClient(): Client {
-    return new Client(this, null);
+    const c = new Client(this, null);
+    c.replaying = true;
+    c.authenticated = true;
+    c.reply.onError = null;
+    return c;
+  }
+
+  /**
+   * A fatal error Redis would exit on: log its lines, drop every connection without sending
+   * anything more (held replies included), stop listening. The CLI then exits with status 1.
+   */
+  crash(lines: readonly string[]): void {
+    for (const line of lines) this.logger.warning(line);
+    if (this.crashed) return;
+    this.crashed = true;
+    if (this.cron) clearInterval(this.cron);
+    this.cron = null;
+    this.pause.stopTimer();
+    for (const l of this.listeners) l.close();
+    this.listeners = [];
+    for (const c of [...this.clients]) c.close();
+    this.onFatal?.();
   }
 
   // ---- command execution -----------------------------------------------------------------
@@ -244,8 +279,14 @@ export class Server {
     processCommand(this, c, argv);
   }
 
-  /** A gate for -MISCONF and friends (the AOF issue adds write-error refusal here). */
+  /** Gates after authentication: protected commands, then -MISCONF after an AOF write error. */
   denyReason(cmd: Command, c: Client): string | null {
+    // Writes and PING are refused while the AOF cannot be written (an EXEC counts as a write
+    // when it would run one), as Redis's writeCommandsDeniedByDiskError.
+    if (cmd.isWrite || cmd.fullName === 'ping' || (cmd.fullName === 'exec' && c.multiQueue.some((q) => q.cmd.isWrite))) {
+      const misconf = this.persistence.writeDeniedReason();
+      if (misconf !== null) return misconf;
+    }
     if (cmd.isProtected && !this.protectedActionAllowed('enable-debug-command', c)) {
       const name = cmd.spec.name.toUpperCase();
       return `ERR ${name} command not allowed. If the enable-${cmd.spec.name}-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`;
@@ -262,11 +303,6 @@ export class Server {
     if (mode === 'yes') return true;
     if (mode !== 'local') return false;
     return c.socket === null || isLoopback(c.socket.remoteAddress);
-  }
-
-  /** Whether a call by `c` records propagated operations (not while replaying the AOF). */
-  propagationEnabled(c: Client): boolean {
-    return this.propagation.hasListeners && !(c.socket === null && this.keyspace.loading);
   }
 
   /** After every executed command: slow log and MONITOR feed. */
@@ -307,19 +343,29 @@ export class Server {
       }
     }
     for (const hook of this.beforeSleepHooks) hook();
+    this.persistence.beforeSleep();
+    if (this.crashed) return;
     const clients = this.pendingWrite;
     this.pendingWrite = [];
     for (const c of clients) {
       c.pendingWrite = false;
       if (c.closed || c.socket === null) continue;
-      if (c.reply.pending > 0) {
-        const out = c.reply.take();
-        this.stats.netOutputBytes += out.length;
-        c.socket.write(out);
-        this.stats.writesProcessed++;
-      }
-      if (c.closeAfterReply) c.closeGracefully();
+      const out = c.reply.pending > 0 ? c.reply.take() : null;
+      // Under appendfsync always a reply waits for the fsync covering what it may show.
+      if (this.persistence.holdReply(c, out, c.closeAfterReply)) continue;
+      this.sendReply(c, out, c.closeAfterReply);
     }
+  }
+
+  /** Hands a client's reply bytes to its socket (then closes it if asked). */
+  sendReply(c: Client, out: Buffer | null, close: boolean): void {
+    if (c.closed || c.socket === null) return;
+    if (out !== null) {
+      this.stats.netOutputBytes += out.length;
+      c.socket.write(out);
+      this.stats.writesProcessed++;
+    }
+    if (close) c.closeGracefully();
   }
 
   // ---- configuration --------------------------------------------------------------------
@@ -331,6 +377,9 @@ export class Server {
    */
   applyConfig(name: string, value: ConfigValue, old?: ConfigValue): string | null {
     switch (name) {
+      case 'appendonly':
+      case 'aof-disable-auto-gc':
+        return this.persistence.applyConfig(name, value);
       case 'loglevel':
         this.logger.level = value as Logger['level'];
         return null;
@@ -419,6 +468,32 @@ export class Server {
   }
 }
 
+
+/** What a server needs from its persistence (the AOF, src/aof/aof.ts). */
+export interface PersistenceModule {
+  /** Before replies are released: write (and by policy fsync) what this turn logged. */
+  beforeSleep(): void;
+  cron(): void;
+  /** The -MISCONF text while writes must be refused, else null. */
+  writeDeniedReason(): string | null;
+  /** Takes a reply that must wait for durability (appendfsync always); true if taken. */
+  holdReply(c: Client, out: Buffer | null, close: boolean): boolean;
+  /** SHUTDOWN and close(): flush, fsync, close the file (idempotent). */
+  shutdown(): void;
+  /** DEBUG LOADAOF: reload the dataset from the AOF (a failure crashes the server). */
+  debugLoadAof(): void;
+  /** Loads the dataset at start-up (the server listens and answers -LOADING meanwhile). */
+  loadAtStartup(): Promise<void>;
+  /** CONFIG SET of a persistence parameter; an error text fails the CONFIG SET. */
+  applyConfig(name: string, value: unknown): string | null;
+  info(): PersistenceInfo;
+}
+
+/** Test and embedding hooks that are not configuration. */
+export interface ServerInternals {
+  /** The file layer of the AOF (tests inject faults through it). */
+  readonly aofFs?: AofFs;
+}
 
 const PROTECTED_MODE_ERROR =
   "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";

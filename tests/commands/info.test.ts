@@ -238,7 +238,7 @@ test('INFO persistence: the AOF module provides its fields; loading fields only 
     const c = await s.client();
     const fields = (text: string) => parseInfo(text).get('Persistence')!;
     assert.deepEqual(fields(await infoRaw(c, 'persistence')).map(([k]) => k), FIELDS.persistence);
-    s.server.persistenceInfo = () => ({
+    s.server.persistence.info = () => ({
       ...AOF_OFF,
       aofEnabled: true,
       aofRewrites: 2,

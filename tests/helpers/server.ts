@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, type RunningServer, type ServerOptions } from '../../src/index.js';
+import { startServer, type RunningServer, type ServerOptions, type ServerInternals } from '../../src/index.js';
 import type { PropagatedOp } from '../../src/commands/propagation.js';
 import { RespClient } from './resp-client.js';
 
@@ -18,10 +18,15 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'nodis-test-'));
+/**
+ * Starts an in-process server on port 0 with a scratch `dir` (removed by stop()), unless
+ * `options.dir` names one: then the caller owns it (restart tests reuse it).
+ */
+export async function startTestServer(options: ServerOptions = {}, internals: ServerInternals = {}): Promise<TestServer> {
+  const ownDir = options['dir'] === undefined;
+  const dir = ownDir ? mkdtempSync(path.join(tmpdir(), 'nodis-test-')) : String(options['dir']);
   // As Redis's own test suite configures its servers, DEBUG is enabled (Redis's default refuses it).
-  const running = await startServer({ port: 0, dir, 'enable-debug-command': 'yes', ...options });
+  const running = await startServer({ port: 0, 'enable-debug-command': 'yes', ...options, dir }, internals);
   const clients: RespClient[] = [];
   const propagated: string[] = [];
   running.server.propagation.addListener((ops: readonly PropagatedOp[]) => {
@@ -42,7 +47,7 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     async stop() {
       for (const c of clients) c.close();
       await running.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
   };
   return ts;

@@ -309,6 +309,7 @@ function recordingFs(fault?: (op: Op, index: number) => void, shortWrites = fals
     ops.push(op);
   };
   return {
+    ...nodeAofFs,
     ops,
     open: (p, f, m) => (step('open'), nodeAofFs.open(p, f, m)),
     write: (fd, b, o, l) => (step('write'), nodeAofFs.write(fd, b, o, shortWrites ? Math.min(l, 3) : l)),

@@ -1,0 +1,382 @@
+// The AOF of one server: Redis 7.0's multi-part layout, its start-up sequence, runtime
+// switching and the hooks the server calls (before sleep, cron, MISCONF gate, reply fences,
+// shutdown, INFO). The mechanisms live beside it: feed.ts (records), writer.ts (write and
+// fsync), loader.ts (replay), manifest.ts (the file list), base.ts (a BASE from the dataset).
+//
+// Start-up, as Redis 7.0's main(): read the manifest (always: a bad one is fatal even with
+// appendonly no), then with appendonly yes: upgrade a legacy appendonly.aof, load BASE and
+// INCRs, create the directory, write a BASE when there is none, open the last INCR (or a new
+// one), persist the manifest, remove history files.
+
+import fs from 'node:fs';
+import type { PropagatedOp } from '../commands/propagation.js';
+import type { Client } from '../server/client.js';
+import { AOF_OFF, type PersistenceInfo } from '../server/info-persistence.js';
+import type { PersistenceModule, Server } from '../server/server.js';
+import { writeBaseFile } from './base.js';
+import { AofFeed } from './feed.js';
+import { type AofFs, nodeAofFs, strerror } from './fs.js';
+import { AofFatalError, type LoadingProgress, type LoadOutcome, loadAppendOnlyFiles, runLoadAsync, runLoadSync } from './loader.js';
+import {
+  type AofLayout,
+  AofManifest,
+  AofManifestError,
+  aofDirPath,
+  aofFilePath,
+  loadManifestFromDisk,
+  persistManifest,
+  upgradeLegacyAofIfNeeded,
+} from './manifest.js';
+import { AofWriter } from './writer.js';
+
+export class Aof implements PersistenceModule {
+  readonly feed = new AofFeed();
+  readonly writer: AofWriter;
+  manifest = new AofManifest();
+  /** aof_state: appending to an INCR file. */
+  private on = false;
+  private loading: LoadingProgress | null = null;
+  /** aof_rewrite_base_size. */
+  private baseSize = 0;
+  /** Bytes of the BASE and the INCRs before the one being appended to. */
+  private closedFilesSize = 0;
+  private preambleNoticeLogged = false;
+  private readonly listener = (ops: readonly PropagatedOp[]): void => {
+    this.feed.feed(ops, this.server.keyspace.time);
+  };
+
+  constructor(
+    private readonly server: Server,
+    readonly afs: AofFs = nodeAofFs,
+  ) {
+    this.writer = new AofWriter(server, this.feed, afs);
+  }
+
+  get layout(): AofLayout {
+    const config = this.server.config;
+    return { dir: config.str('dir'), appenddirname: config.str('appenddirname'), appendfilename: config.str('appendfilename') };
+  }
+
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  // ---- start-up ----------------------------------------------------------------------------
+
+  /**
+   * loadDataFromDisk for the AOF. Throws AofFatalError (log its lines, exit 1) on anything
+   * Redis exits on; the server listens meanwhile and answers -LOADING.
+   */
+  async loadAtStartup(): Promise<void> {
+    this.readManifest();
+    if (!this.server.config.bool('appendonly')) {
+      this.deleteHistory();
+      return;
+    }
+    const start = performance.now();
+    const outcome = await runLoadAsync(this.loadGenerator());
+    this.loaded(outcome, start);
+    this.openOnServerStart(outcome);
+    this.deleteHistory();
+  }
+
+  /** aofLoadManifestFromDisk: a missing directory or manifest is no error. */
+  private readManifest(): void {
+    try {
+      const loaded = loadManifestFromDisk(this.afs, this.layout);
+      if (loaded.debug !== null) this.server.logger.debug(loaded.debug);
+      this.manifest = loaded.manifest;
+    } catch (err) {
+      throw asFatal(err);
+    }
+  }
+
+  private loadGenerator(): Generator<number, LoadOutcome> {
+    try {
+      const upgraded = upgradeLegacyAofIfNeeded(this.afs, this.layout, this.manifest);
+      if (upgraded !== null) this.server.logger.notice(upgraded);
+    } catch (err) {
+      throw asFatal(err);
+    }
+    return loadAppendOnlyFiles(this.server, this.afs, this.layout, this.manifest, (p) => (this.loading = p));
+  }
+
+  private loaded(outcome: LoadOutcome, start: number): void {
+    if (outcome.status !== 'not-exist') {
+      this.server.logger.notice(`DB loaded from append only file: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+    }
+    this.baseSize = outcome.baseSize;
+  }
+
+  /** aofOpenIfNeededOnServerStart. */
+  private openOnServerStart(outcome: LoadOutcome): void {
+    const layout = this.layout;
+    const log = this.server.logger;
+    this.createDir(true);
+    if (this.manifest.isEmpty) {
+      const name = this.manifest.newBase(layout.appendfilename, false);
+      this.writeBase(name);
+      log.notice(`Creating AOF base file ${name} on server start`);
+    }
+    const created = this.manifest.incrs.length === 0;
+    const { name } = this.manifest.lastIncrOrNew(layout.appendfilename);
+    const fd = this.openIncr(name, false);
+    try {
+      persistManifest(this.afs, layout, this.manifest);
+    } catch (err) {
+      throw asFatal(err);
+    }
+    const size = this.afs.stat(aofFilePath(layout, name))?.size ?? 0;
+    log.notice(`${created ? 'Creating' : 'Opening'} AOF incr file ${name} on server start`);
+    this.closedFilesSize = this.filesSize() - size;
+    if (outcome.status === 'not-exist' || outcome.status === 'empty') this.baseSize = this.manifest.base ? this.fileSize(this.manifest.base.name) : 0;
+    this.startAppending(fd, size);
+  }
+
+  private createDir(fatal: boolean): boolean {
+    const layout = this.layout;
+    try {
+      this.afs.mkdir(aofDirPath(layout));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return true;
+      const line = `Can't open or create append-only dir ${layout.appenddirname}: ${strerror(err)}`;
+      if (fatal) throw new AofFatalError([line]);
+      this.server.logger.warning(line);
+      return false;
+    }
+    return true;
+  }
+
+  /** Opens an INCR for appending; `truncate` for a brand-new one. */
+  private openIncr(name: string, truncate: boolean): number {
+    const { O_WRONLY, O_APPEND, O_CREAT, O_TRUNC } = fs.constants;
+    try {
+      return this.afs.open(aofFilePath(this.layout, name), O_WRONLY | O_APPEND | O_CREAT | (truncate ? O_TRUNC : 0), 0o644);
+    } catch (err) {
+      throw new AofFatalError([`Can't open the append-only file ${name}: ${strerror(err)}`]);
+    }
+  }
+
+  /** Writes a BASE named `name` from the current dataset; throws AofFatalError with Redis's lines. */
+  private writeBase(name: string): void {
+    const config = this.server.config;
+    if (config.bool('aof-use-rdb-preamble') && !this.preambleNoticeLogged) {
+      this.preambleNoticeLogged = true;
+      this.server.logger.notice('aof-use-rdb-preamble is yes, but nodis does not write RDB yet: AOF base files are written in RESP, as with aof-use-rdb-preamble no.');
+    }
+    const timestamp = config.bool('aof-timestamp-enabled') ? Math.floor(Date.now() / 1000) : null;
+    const lines = writeBaseFile(this.afs, this.layout, name, this.server.keyspace.dbs, {
+      timestamp,
+      incrementalFsync: config.bool('aof-rewrite-incremental-fsync'),
+    });
+    if (lines !== null) throw new AofFatalError(lines);
+    // Redis's forced annotation at the top of the BASE sets aof_cur_timestamp.
+    if (timestamp !== null) this.feed.markTimestamp(timestamp);
+  }
+
+  private startAppending(fd: number, size: number): void {
+    this.feed.reset();
+    this.writer.attach(fd, size);
+    if (!this.on) this.server.propagation.addListener(this.listener);
+    this.on = true;
+  }
+
+  /** aofDelHistoryFiles: unlink history files in the background, persist the manifest. */
+  private deleteHistory(): void {
+    if (this.server.config.bool('aof-disable-auto-gc') || this.manifest.history.length === 0) return;
+    const removed = this.manifest.removeHistory();
+    for (const f of removed) {
+      this.server.logger.notice(`Removing the history file ${f.name} in the background`);
+      fs.unlink(Buffer.from(aofFilePath(this.layout, f.name), 'latin1'), () => {});
+    }
+    try {
+      persistManifest(this.afs, this.layout, this.manifest);
+    } catch (err) {
+      this.server.logger.warning(asFatal(err).logLines.join('\n'));
+    }
+  }
+
+  private fileSize(name: string): number {
+    return this.afs.stat(aofFilePath(this.layout, name))?.size ?? 0;
+  }
+
+  /** BASE + every INCR, as on disk now. */
+  private filesSize(): number {
+    return this.manifest.filesToLoad().reduce((n, f) => n + this.fileSize(f.name), 0);
+  }
+
+  // ---- runtime switching -------------------------------------------------------------------
+
+  /**
+   * CONFIG SET appendonly yes (startAppendOnly). nodis has no background rewrite yet, so the
+   * BASE is written synchronously from the dataset (the server serves nobody meanwhile; the
+   * log says so); then a new INCR is opened and the former files become history.
+   */
+  enable(): string | null {
+    if (this.on) return null;
+    const log = this.server.logger;
+    const layout = this.layout;
+    this.writer.clearErrors();
+    if (!this.createDir(false)) return failEnable(log);
+    const manifest = this.manifest.clone();
+    const baseName = manifest.newBase(layout.appendfilename, false);
+    manifest.markRewrittenIncrsAsHistory(false);
+    const incrName = manifest.newIncr(layout.appendfilename);
+    const start = performance.now();
+    log.notice('Writing the AOF base file synchronously (nodis has no background rewrite yet: clients wait until it is written).');
+    try {
+      this.writeBase(baseName);
+    } catch (err) {
+      for (const l of asFatal(err).logLines) log.warning(l);
+      return failEnable(log);
+    }
+    let fd: number;
+    try {
+      fd = this.openIncr(incrName, true);
+      persistManifest(this.afs, layout, manifest);
+    } catch (err) {
+      for (const l of asFatal(err).logLines) log.warning(l);
+      this.unlinkQuietly(baseName);
+      this.unlinkQuietly(incrName);
+      return failEnable(log);
+    }
+    this.manifest = manifest;
+    log.notice(`AOF base file ${baseName} written in ${((performance.now() - start) / 1000).toFixed(3)} seconds; appending to ${incrName}`);
+    this.baseSize = this.fileSize(baseName);
+    this.closedFilesSize = this.baseSize;
+    this.startAppending(fd, 0);
+    this.deleteHistory();
+    return null;
+  }
+
+  private unlinkQuietly(name: string): void {
+    try {
+      this.afs.unlink(aofFilePath(this.layout, name));
+    } catch {
+      // Not there: nothing to clean.
+    }
+  }
+
+  /** CONFIG SET appendonly no (stopAppendOnly): flush, fsync, close. */
+  disable(): void {
+    if (!this.on) return;
+    this.writer.flush(true);
+    this.writer.detach();
+    this.server.propagation.removeListener(this.listener);
+    // Whatever could not be written is dropped, as Redis empties aof_buf.
+    if (this.feed.pending > 0) this.feed.consume(this.feed.pending);
+    this.feed.reset();
+    this.on = false;
+    this.closedFilesSize = 0;
+  }
+
+  /**
+   * DEBUG LOADAOF: flush, empty the dataset, re-read the manifest, remove history, load
+   * synchronously. Anything but a clean or empty load exits, as in Redis 7.0.
+   */
+  debugLoadAof(): void {
+    if (this.on) this.writer.flush(true);
+    this.server.keyspace.flushAll();
+    try {
+      this.readManifest();
+      this.deleteHistory();
+      const outcome = runLoadSync(this.loadGenerator());
+      if (outcome.status !== 'ok' && outcome.status !== 'empty') {
+        throw new AofFatalError(outcome.status === 'not-exist' ? ['DEBUG LOADAOF: there is no AOF to load.'] : ['DEBUG LOADAOF: the AOF was truncated while loading.']);
+      }
+      this.baseSize = outcome.baseSize;
+    } catch (err) {
+      this.server.crash(asFatal(err).logLines);
+      return;
+    }
+    this.server.keyspace.dirty = 0;
+    this.server.logger.warning('Append Only File loaded by DEBUG LOADAOF');
+  }
+
+  // ---- server hooks ------------------------------------------------------------------------
+
+  beforeSleep(): void {
+    if (this.on) this.writer.flush(false);
+  }
+
+  cron(): void {
+    // Retries a postponed or failed write, and starts the everysec fsync of bytes written
+    // during a second that saw no later write.
+    if (this.on) this.writer.flush(false);
+  }
+
+  writeDeniedReason(): string | null {
+    return this.on ? this.writer.deniedReason() : null;
+  }
+
+  holdReply(c: Client, out: Buffer | null, close: boolean): boolean {
+    return this.writer.holdReply(c, out, close);
+  }
+
+  shutdown(): void {
+    if (!this.on) return;
+    this.writer.flush(true);
+    this.server.logger.notice('Calling fsync() on the AOF file.');
+    this.writer.fsyncNow();
+    this.writer.detach();
+    this.server.propagation.removeListener(this.listener);
+    this.on = false;
+  }
+
+  applyConfig(name: string, value: unknown): string | null {
+    if (name === 'appendonly') {
+      if (value === true) return this.enable();
+      this.disable();
+    } else if (name === 'aof-disable-auto-gc' && value === false) {
+      // Switching garbage collection back on removes the kept history at once.
+      this.deleteHistory();
+    }
+    return null;
+  }
+
+  info(): PersistenceInfo {
+    const w = this.writer;
+    const loading = this.loading;
+    let loadingProgress: PersistenceInfo['loadingProgress'] = null;
+    if (loading !== null) {
+      const elapsed = Math.floor(Date.now() / 1000) - loading.startTime;
+      const remaining = loading.totalBytes - loading.loadedBytes;
+      loadingProgress = {
+        startTime: loading.startTime,
+        totalBytes: loading.totalBytes,
+        loadedBytes: loading.loadedBytes,
+        etaSeconds: elapsed === 0 ? 1 : Math.floor((elapsed * remaining) / (loading.loadedBytes + 1)),
+      };
+    }
+    // Rewrite fields keep AOF_OFF's values until the background rewrite exists.
+    return {
+      ...AOF_OFF,
+      aofEnabled: this.on,
+      aofLastWriteStatus: w.lastWriteStatus,
+      aofFiles: this.server.config.bool('appendonly')
+        ? {
+            currentSize: this.on ? this.closedFilesSize + w.incrSize : 0,
+            baseSize: this.baseSize,
+            pendingRewrite: false,
+            bufferLength: this.feed.pending,
+            pendingBioFsync: w.pendingBioFsync,
+            delayedFsync: w.delayedFsync,
+          }
+        : null,
+      loadingProgress,
+    };
+  }
+}
+
+function failEnable(log: Server['logger']): string {
+  log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
+  return 'Unable to turn on AOF. Check server logs.';
+}
+
+/** A manifest or file error as the fatal lines Redis logs. */
+function asFatal(err: unknown): AofFatalError {
+  if (err instanceof AofFatalError) return err;
+  if (err instanceof AofManifestError) return new AofFatalError(err.logLines);
+  if (typeof (err as NodeJS.ErrnoException | null)?.code === 'string') return new AofFatalError([strerror(err)]);
+  throw err;
+}

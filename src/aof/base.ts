@@ -1,0 +1,96 @@
+// Writing a BASE file from the dataset, synchronously (Redis's rewriteAppendOnlyFile: the
+// empty BASE created at start-up, and CONFIG SET appendonly yes until the background rewrite
+// exists). The records are Redis 7.0's rewrite format (rewrite-records.ts), encoded by an
+// AofFeed (SELECT before each database's keys), written to `temp-rewriteaof-<pid>.aof` in
+// `dir`, fsynced (every 4 MB too with aof-rewrite-incremental-fsync), then renamed into the
+// AOF directory: a crash leaves either no BASE or a complete one.
+
+import fs from 'node:fs';
+import type { Database } from '../keyspace/database.js';
+import { AofFeed } from './feed.js';
+import { type AofFs, makePath, strerror } from './fs.js';
+import { type AofLayout, aofFilePath, tempRewriteFileName } from './manifest.js';
+import { rewriteDataset } from './rewrite-records.js';
+
+/** REDIS_AUTOSYNC_BYTES: the incremental fsync interval of a rewrite (Redis 7.0). */
+const AUTOSYNC_BYTES = 4 * 1024 * 1024;
+/** Bytes encoded before they are written out. */
+const WRITE_CHUNK = 1024 * 1024;
+
+export interface BaseFileOptions {
+  /** Unix seconds for the `#TS:` line at the top (aof-timestamp-enabled), or null. */
+  readonly timestamp: number | null;
+  readonly incrementalFsync: boolean;
+}
+
+/**
+ * Writes the BASE `name` into the AOF directory. Returns null on success, or the WARNING lines
+ * Redis logs for the failure (the temp file is removed).
+ */
+export function writeBaseFile(afs: AofFs, layout: AofLayout, name: string, dbs: readonly Database[], opts: BaseFileOptions): string[] | null {
+  const tmpPath = makePath(layout.dir, tempRewriteFileName(process.pid));
+  let fd: number;
+  try {
+    fd = afs.open(tmpPath, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC, 0o644);
+  } catch (err) {
+    return [`Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(err)}`];
+  }
+  const enc = new AofFeed();
+  let sinceSync = 0;
+  const drain = (): void => {
+    const buf = enc.peek();
+    let off = 0;
+    while (off < buf.length) {
+      const n = afs.write(fd, buf, off, buf.length - off);
+      if (n <= 0) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+      off += n;
+    }
+    enc.consume(buf.length);
+    sinceSync += buf.length;
+    if (opts.incrementalFsync && sinceSync >= AUTOSYNC_BYTES) {
+      afs.fsync(fd);
+      sinceSync = 0;
+    }
+  };
+  try {
+    if (opts.timestamp !== null) {
+      const ts = Buffer.from(`#TS:${opts.timestamp}\r\n`, 'latin1');
+      afs.write(fd, ts, 0, ts.length);
+    }
+    rewriteDataset(dbs, (db, argv) => {
+      enc.feedOp(db, argv, 0);
+      if (enc.pending >= WRITE_CHUNK) drain();
+    });
+    drain();
+    afs.fsync(fd);
+  } catch (err) {
+    closeQuietly(afs, fd);
+    unlinkQuietly(afs, tmpPath);
+    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
+    return [`Write error writing append only file on disk: ${strerror(err)}`];
+  }
+  closeQuietly(afs, fd);
+  try {
+    afs.rename(tmpPath, aofFilePath(layout, name));
+  } catch (err) {
+    unlinkQuietly(afs, tmpPath);
+    return [`Error moving temp append only file on the final destination: ${strerror(err)}`];
+  }
+  return null;
+}
+
+function closeQuietly(afs: AofFs, fd: number): void {
+  try {
+    afs.close(fd);
+  } catch {
+    // The data was fsynced (or the write already failed): nothing more to report.
+  }
+}
+
+function unlinkQuietly(afs: AofFs, path: string): void {
+  try {
+    afs.unlink(path);
+  } catch {
+    // Already gone.
+  }
+}
