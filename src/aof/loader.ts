@@ -20,7 +20,7 @@ import { processCommand } from '../commands/dispatch.js';
 import type { Server } from '../server/server.js';
 import { type AofFs, strerror } from './fs.js';
 import { type AofLayout, type AofManifest, aofFilePath } from './manifest.js';
-import { type AofLoadEnd, scanAofFd } from './scan.js';
+import { type AofLoadEnd, AofFdScanner } from './scan.js';
 
 /** A condition Redis logs and then exits on; `logLines` are the WARNING lines, in order. */
 export class AofFatalError extends Error {
@@ -155,27 +155,23 @@ function* loadSingleFile(
     const delayUs = server.config.num('key-load-delay');
     let pendingDelayUs = 0;
     let n = 0;
-    const scan = scanAofFd(fd);
-    for (;;) {
-      const step = scan.next();
-      if (step.done === true) {
-        end = step.value;
-        break;
-      }
-      const argv = step.value.argv;
+    const scan = new AofFdScanner(fd);
+    for (let argv = scan.nextArgv(); argv !== null; argv = scan.nextArgv()) {
       if (!server.commands.isKnown(argv)) {
         const shown = argv[0]!.split('\0')[0]!;
         throw new AofFatalError([`Unknown command '${shown}' reading the append only file ${name}`]);
       }
-      server.startBatch();
+      // The clock is read once per batch of records, as per socket read for live commands.
+      if (n % YIELD_EVERY === 0) server.startBatch();
       processCommand(server, client, argv);
       if (delayUs > 0) pendingDelayUs += delayUs;
       if (++n % YIELD_EVERY === 0 || pendingDelayUs >= 1000) {
-        progress.loadedBytes = base + step.value.end;
+        progress.loadedBytes = base + scan.recordEnd;
         yield Math.floor(pendingDelayUs / 1000);
         pendingDelayUs %= 1000;
       }
     }
+    end = scan.result;
   } catch (err) {
     if (err instanceof AofFatalError) throw err;
     const e = err as NodeJS.ErrnoException;

@@ -13,6 +13,7 @@
 // Everything works on a Buffer and byte offsets; argv elements are latin1 strings.
 
 import { readSync } from 'node:fs';
+import { bytesToLatin1 } from '../resp/decoder.js';
 
 const STAR = 0x2a;
 const DOLLAR = 0x24;
@@ -52,8 +53,15 @@ function cLong(buf: Uint8Array, from: number, to: number): number {
   return Number(strtolBytes(buf, from, to).value);
 }
 
-const latin1 = (buf: Buffer, start: number, end: number): string =>
-  (buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
+/** Bytes as a latin1 string (short ones, such as command names, without a native call). */
+const latin1 = bytesToLatin1;
+
+/** Whether buf[from, from+len) holds exactly the chars of `s`. */
+function sameBytes(buf: Uint8Array, from: number, len: number, s: string): boolean {
+  if (len !== s.length) return false;
+  for (let i = 0; i < len; i++) if (buf[from + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
 
 export interface StrtolResult {
   /** The parsed value, clamped to the C long range as strtol does. */
@@ -207,6 +215,10 @@ export class AofLoadScanner {
   private inMulti = false;
   private done: AofLoadEnd | null = null;
   private pending: number | null = null;
+  private lastName = '';
+  /** File offsets of the record nextArgv() returned last. */
+  recordStart = 0;
+  recordEnd = 0;
   private readonly onAnnotation: ((a: AofAnnotation) => void) | undefined;
 
   constructor(buf: Buffer, opts: AofLoadScannerOptions = {}) {
@@ -244,18 +256,26 @@ export class AofLoadScanner {
     this.pending = null;
   }
 
+  /** The next record (with its offsets), or null: see `needMoreAt` and `result`. */
   next(): AofRecord | null {
+    const argv = this.nextArgv();
+    return argv === null ? null : { argv, start: this.recordStart, end: this.recordEnd };
+  }
+
+  /**
+   * The next record's arguments, or null (see `needMoreAt` and `result`); its offsets are in
+   * `recordStart`/`recordEnd`. Allocates only the argv and its strings: the loader's hot path.
+   */
+  nextArgv(): string[] | null {
     if (this.done !== null || this.pending !== null) return null;
     const buf = this.buf;
     const n = buf.length;
     const more = this.more;
-    // A line cut by the end of a window that is not the end of the file.
-    const cut = (start: number, end: number): boolean => more && end === n && buf[n - 1] !== LF && end - start < AOF_LINE_BUF - 1;
     for (;;) {
       const start = this.pos;
       const lineEnd = fgetsEnd(buf, start, AOF_LINE_BUF);
       if (lineEnd === -1) return more ? this.needMore(start) : this.finishClean();
-      if (cut(start, lineEnd)) return this.needMore(start);
+      if (this.cut(start, lineEnd)) return this.needMore(start);
       if (buf[start] === HASH) {
         if (this.onAnnotation) {
           let e = lineEnd;
@@ -285,7 +305,7 @@ export class AofLoadScanner {
       for (let j = 0; j < argc; j++) {
         const le = fgetsEnd(buf, p, AOF_LINE_BUF);
         if (le === -1) return more ? this.needMore(start) : this.shortRead();
-        if (cut(p, le)) return this.needMore(start);
+        if (this.cut(p, le)) return this.needMore(start);
         if (buf[p] !== DOLLAR) return this.format(p);
         const len = cLong(buf, p + 1, le);
         // Redis would try to allocate a negative/huge length and abort; call it bad format.
@@ -294,13 +314,16 @@ export class AofLoadScanner {
           if (more) return this.needMore(start);
           if (le + len > n) return this.shortRead();
         }
-        argv[j] = latin1(buf, le, le + len);
+        // Consecutive records mostly share their command name: reuse the string (no
+        // allocation, and its hash is already computed for the command table lookup).
+        argv[j] = j === 0 && sameBytes(buf, le, len, this.lastName) ? this.lastName : latin1(buf, le, le + len);
         p = le + len;
         if (p + 2 > n) return this.shortRead();
         p += 2; // the CRLF is discarded unchecked
       }
       this.pos = p;
       const name = argv[0]!;
+      this.lastName = name;
       if (name.length === 5 && name.toLowerCase() === 'multi') {
         this.validBeforeMulti = this.validUpTo;
         this.inMulti = true;
@@ -308,8 +331,16 @@ export class AofLoadScanner {
         this.inMulti = false;
       }
       this.validUpTo = this.base + p;
-      return { argv, start: this.base + start, end: this.base + p };
+      this.recordStart = this.base + start;
+      this.recordEnd = this.base + p;
+      return argv;
     }
+  }
+
+  /** A line cut by the end of a window that is not the end of the file. */
+  private cut(start: number, end: number): boolean {
+    const n = this.buf.length;
+    return this.more && end === n && this.buf[n - 1] !== LF && end - start < AOF_LINE_BUF - 1;
   }
 
   private needMore(start: number): null {
@@ -339,41 +370,72 @@ export class AofLoadScanner {
 
 /**
  * Scans a file in windows of `chunkSize` bytes (a window grows when one record is larger), so
- * loading never holds the whole file in memory. Yields the records; returns the outcome.
+ * loading never holds the whole file in memory. `nextArgv()` as AofLoadScanner's, with the
+ * windows refilled behind it; null means the end: see `result`.
  */
-export function* scanAofFd(
-  fd: number,
-  opts: { readonly start?: number; readonly chunkSize?: number; readonly onAnnotation?: (a: AofAnnotation) => void } = {},
-): Generator<AofRecord, AofLoadEnd> {
-  const chunk = opts.chunkSize ?? 4 * 1024 * 1024;
-  let at = opts.start ?? 0;
-  let want = chunk;
-  const read = (from: number, size: number): { buf: Buffer; more: boolean } => {
+export class AofFdScanner {
+  private readonly scanner: AofLoadScanner;
+  private at: number;
+  private want: number;
+
+  constructor(
+    private readonly fd: number,
+    private readonly chunk = 4 * 1024 * 1024,
+    onAnnotation?: (a: AofAnnotation) => void,
+  ) {
+    this.at = 0;
+    this.want = chunk;
+    const w = this.read(0, chunk);
+    this.scanner = new AofLoadScanner(w.buf, { base: 0, more: w.more, onAnnotation });
+  }
+
+  get result(): AofLoadEnd {
+    return this.scanner.result;
+  }
+
+  /** File offset after the record returned last. */
+  get recordEnd(): number {
+    return this.scanner.recordEnd;
+  }
+
+  get recordStart(): number {
+    return this.scanner.recordStart;
+  }
+
+  nextArgv(): string[] | null {
+    for (;;) {
+      const argv = this.scanner.nextArgv();
+      if (argv !== null) return argv;
+      const need = this.scanner.needMoreAt;
+      if (need === null) return null;
+      // No progress inside this window: the record is bigger than it; double the window.
+      this.want = need === this.at ? this.want * 2 : this.chunk;
+      this.at = need;
+      const w = this.read(need, this.want);
+      this.scanner.refill(w.buf, w.more);
+    }
+  }
+
+  private read(from: number, size: number): { buf: Buffer; more: boolean } {
     const buf = Buffer.allocUnsafe(size);
     let got = 0;
     while (got < size) {
-      const n = readSync(fd, buf, got, size - got, from + got);
+      const n = readSync(this.fd, buf, got, size - got, from + got);
       if (n === 0) return { buf: buf.subarray(0, got), more: false };
       got += n;
     }
     return { buf, more: true };
-  };
-  let w = read(at, want);
-  const s = new AofLoadScanner(w.buf, { base: at, more: w.more, onAnnotation: opts.onAnnotation });
-  for (;;) {
-    const r = s.next();
-    if (r !== null) {
-      yield r;
-      continue;
-    }
-    const need = s.needMoreAt;
-    if (need === null) return s.result;
-    // No progress inside this window: the record is bigger than it; double the window.
-    want = need === at ? want * 2 : chunk;
-    at = need;
-    w = read(at, want);
-    s.refill(w.buf, w.more);
   }
+}
+
+/** AofFdScanner as a generator of records; returns the outcome. */
+export function* scanAofFd(
+  fd: number,
+  opts: { readonly chunkSize?: number; readonly onAnnotation?: (a: AofAnnotation) => void } = {},
+): Generator<AofRecord, AofLoadEnd> {
+  const s = new AofFdScanner(fd, opts.chunkSize, opts.onAnnotation);
+  for (let argv = s.nextArgv(); argv !== null; argv = s.nextArgv()) yield { argv, start: s.recordStart, end: s.recordEnd };
+  return s.result;
 }
 
 /** Scans all of `buf` and returns the records and the outcome (tests, small files). */
