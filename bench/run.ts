@@ -11,7 +11,7 @@
 //   BENCH_TESTS [set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,spop,hset,zadd,zpopmin,lrange]
 //                              -t for the runs without pipelining (lrange = LRANGE_100..600)
 //   BENCH_PIPELINE_TESTS [set,get]    -t for the pipelined runs
-//   BENCH_PERSISTENCE [no]     comma list of persistence settings to compare, each run as its
+//   BENCH_PERSISTENCE [no,everysec,always]  comma list of persistence settings to compare, each run as its
 //                              own series: no (appendonly no), or an appendfsync policy
 //                              (always, everysec, no-fsync = appendonly yes + appendfsync no)
 //   BENCH_WARMUP [20000]       requests per test of an unmeasured first pass on each server
@@ -45,7 +45,7 @@ const ROUNDS = Math.max(1, envInt('BENCH_ROUNDS', 5));
 const CLIENTS = Math.max(1, envInt('BENCH_CLIENTS', 50));
 const TESTS = process.env.BENCH_TESTS || 'set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,spop,hset,zadd,zpopmin,lrange';
 const PIPELINE_TESTS = process.env.BENCH_PIPELINE_TESTS || 'set,get';
-const PERSISTENCE = (process.env.BENCH_PERSISTENCE || 'no').split(',').map((s) => s.trim()).filter(Boolean);
+const PERSISTENCE = (process.env.BENCH_PERSISTENCE || 'no,everysec,always').split(',').map((s) => s.trim()).filter(Boolean);
 const WARMUP = envInt('BENCH_WARMUP', 20_000);
 const EXTRA = (process.env.BENCH_EXTRA || '').split(/\s+/).filter(Boolean);
 const TIMEOUT_MS = envInt('BENCH_TIMEOUT', 180) * 1000;
