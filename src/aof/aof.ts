@@ -15,7 +15,7 @@ import { AOF_OFF, type PersistenceInfo } from '../server/info-persistence.js';
 import type { PersistenceModule, Server } from '../server/server.js';
 import { writeBaseFile } from './base.js';
 import { AofFeed } from './feed.js';
-import { type AofFs, nodeAofFs, strerror } from './fs.js';
+import { type AofFs, fsError, nodeAofFs, strerror } from './fs.js';
 import { AofFatalError, type LoadingProgress, type LoadOutcome, loadAppendOnlyFiles, runLoadAsync, runLoadSync } from './loader.js';
 import {
   type AofLayout,
@@ -42,14 +42,18 @@ export class Aof implements PersistenceModule {
   private closedFilesSize = 0;
   private preambleNoticeLogged = false;
   private readonly listener = (ops: readonly PropagatedOp[]): void => {
+    this.feed.timestamps = this.timestamps;
     this.feed.feed(ops, this.server.keyspace.time);
   };
+  /** aof-timestamp-enabled, kept current by applyConfig (read per unit otherwise). */
+  private timestamps: boolean;
 
   constructor(
     private readonly server: Server,
     readonly afs: AofFs = nodeAofFs,
   ) {
     this.writer = new AofWriter(server, this.feed, afs);
+    this.timestamps = server.config.bool('aof-timestamp-enabled');
   }
 
   get layout(): AofLayout {
@@ -137,8 +141,13 @@ export class Aof implements PersistenceModule {
     const layout = this.layout;
     try {
       this.afs.mkdir(aofDirPath(layout));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return true;
+    } catch (caught) {
+      let err = caught;
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        // dirCreateIfMissing: something already there must be a directory.
+        if (this.afs.stat(aofDirPath(layout))?.isDirectory === true) return true;
+        err = fsError('ENOTDIR', 'mkdir');
+      }
       const line = `Can't open or create append-only dir ${layout.appenddirname}: ${strerror(err)}`;
       if (fatal) throw new AofFatalError([line]);
       this.server.logger.warning(line);
@@ -327,6 +336,8 @@ export class Aof implements PersistenceModule {
     if (name === 'appendonly') {
       if (value === true) return this.enable();
       this.disable();
+    } else if (name === 'aof-timestamp-enabled') {
+      this.timestamps = value === true;
     } else if (name === 'aof-disable-auto-gc' && value === false) {
       // Switching garbage collection back on removes the kept history at once.
       this.deleteHistory();

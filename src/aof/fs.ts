@@ -35,7 +35,7 @@ export interface AofFs {
   mkdir(path: string): void;
   /** The whole file, or throws (ENOENT …). */
   readFile(path: string): Buffer;
-  /** stat(2), or null when the path does not exist (other errors throw). */
+  /** stat(2), or null when the path does not exist (ENOENT, ENOTDIR; other errors throw). */
   stat(path: string): AofStat | null;
   /**
    * Redis's fsyncFileDir(): fsync the directory holding `path`. Systems that cannot open or
@@ -64,7 +64,9 @@ export const nodeAofFs: AofFs = {
       const st = fs.statSync(bytes(p));
       return { size: st.size, isFile: st.isFile(), isDirectory: st.isDirectory() };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      // A path through a regular file (ENOTDIR) does not exist either, as for Redis's stat().
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw err;
     }
   },

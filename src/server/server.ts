@@ -379,6 +379,7 @@ export class Server {
     switch (name) {
       case 'appendonly':
       case 'aof-disable-auto-gc':
+      case 'aof-timestamp-enabled':
         return this.persistence.applyConfig(name, value);
       case 'loglevel':
         this.logger.level = value as Logger['level'];
