@@ -122,9 +122,17 @@ function lookedUpName(server: Server, argv: readonly string[]): string {
   return top.subcommands.get(argv[1]!.toLowerCase())?.fullName ?? 'NULL';
 }
 
-/** A gate refused the command: count it, doom a transaction being queued, reply the error. */
+/**
+ * A gate refused the command: count it, doom a transaction being queued, reply the error. A
+ * refused EXEC ends the transaction (Redis's execCommandAbort): EXECABORT with the reason.
+ */
 function reject(c: Client, cmd: Command, message: string): void {
   cmd.rejectedCalls++;
+  if (c.inMulti && cmd.fullName === 'exec') {
+    c.discardTransaction();
+    c.reply.error(`EXECABORT Transaction discarded because of: ${message}`);
+    return;
+  }
   if (c.inMulti && !MULTI_IMMEDIATE.has(cmd.fullName)) c.multiError = true;
   c.reply.error(message);
 }
