@@ -26,6 +26,8 @@ export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
 /** AOF_WRITE_LOG_ERROR_RATE: write errors are logged at most once per 30 s. */
 const WRITE_ERROR_LOG_INTERVAL_MS = 30_000;
+/** Concurrent fdatasyncs under `always` (libuv's pool has 4 threads; one stays free). */
+const ALWAYS_MAX_FSYNCS = 3;
 /** A write waits at most this long for a running background fsync (everysec). */
 const POSTPONE_LIMIT_MS = 2000;
 
@@ -46,7 +48,10 @@ export class AofWriter {
   private incrFsyncOffset = 0;
   /** Feed offset covered by a completed fsync. */
   private durable = 0;
-  private fsyncInFlight = false;
+  /** fdatasyncs running on the thread pool (at most one except under `always`). */
+  private fsyncsInFlight = 0;
+  /** Feed offset the most recently started fdatasync will cover. */
+  private fsyncTarget = 0;
   /** Unix seconds of the last background fsync started (aof_last_fsync). */
   private lastFsyncSec = 0;
   /** ms timestamp of the first postponed write, 0 when none (aof_flush_postponed_start). */
@@ -89,7 +94,7 @@ export class AofWriter {
 
   /** aof_pending_bio_fsync. */
   get pendingBioFsync(): number {
-    return this.fsyncInFlight ? 1 : 0;
+    return this.fsyncsInFlight;
   }
 
   /** The -MISCONF reason while writes must be refused, else null. */
@@ -192,7 +197,7 @@ export class AofWriter {
     this.postponedStart = 0;
     if (!this.write(now, policy)) return;
     if (policy === 'always') {
-      if (!this.fsyncInFlight) this.startFsync();
+      this.startFsync();
     } else if (policy === 'everysec') {
       if (!this.fsyncInFlight && Math.floor(now / 1000) > this.lastFsyncSec) this.startBackgroundFsync(now);
     } else if (this.heldCount > 0 && !this.fsyncInFlight) {
@@ -270,15 +275,30 @@ export class AofWriter {
     this.startFsync();
   }
 
-  /** fdatasync off the event loop; on completion advances `durable` and releases replies. */
+  private get fsyncInFlight(): boolean {
+    return this.fsyncsInFlight > 0;
+  }
+
+  /**
+   * fdatasync off the event loop; on completion advances `durable` and releases replies.
+   * Under `always` a new one starts as soon as bytes were written that no running fsync
+   * covers (up to ALWAYS_MAX_FSYNCS at once): fdatasync makes everything written before it
+   * durable, so a later one may complete first and cover more; waiting for the running one
+   * would make the commands that just arrived wait for two.
+   */
   private startFsync(): void {
-    if (this.fd < 0 || this.fsyncInFlight) return;
-    this.fsyncInFlight = true;
-    const fd = this.fd;
+    if (this.fd < 0) return;
     const target = this.written;
+    if (this.fsyncsInFlight > 0) {
+      const max = this.policy === 'always' ? ALWAYS_MAX_FSYNCS : 1;
+      if (this.fsyncsInFlight >= max || target <= this.fsyncTarget) return;
+    }
+    this.fsyncsInFlight++;
+    this.fsyncTarget = target;
+    const fd = this.fd;
     const fileTarget = this.incrSize;
     this.afs.fdatasyncAsync(fd, (err) => {
-      this.fsyncInFlight = false;
+      this.fsyncsInFlight--;
       const code = err?.code;
       if (err && code !== 'EBADF' && code !== 'EINVAL') {
         if (this.policy === 'always' || this.heldCount > 0) {
