@@ -61,10 +61,6 @@ export class Aof implements PersistenceModule {
     return { dir: config.str('dir'), appenddirname: config.str('appenddirname'), appendfilename: config.str('appendfilename') };
   }
 
-  get enabled(): boolean {
-    return this.on;
-  }
-
   // ---- start-up ----------------------------------------------------------------------------
 
   /**

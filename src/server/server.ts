@@ -3,9 +3,9 @@
 //
 // Event-loop shape (Redis's beforeSleep ordering): every socket read in a loop turn runs its
 // commands synchronously; replies accumulate in per-client buffers and the propagated
-// operations in the propagation listeners (the AOF buffer, next issue). One "before sleep"
-// step per turn that did work — scheduled with setImmediate, which runs after the poll phase
-// of the turn — first runs the beforeSleep hooks (the AOF flush), then releases the replies.
+// operations in the AOF's buffer. One "before sleep" step per turn that did work — scheduled
+// with setImmediate, which runs after the poll phase of the turn — first writes the AOF,
+// then releases the replies (under appendfsync always the AOF holds them until durable).
 
 import net from 'node:net';
 import { Config, type ConfigValue } from './config.js';
@@ -37,8 +37,6 @@ export class Server {
   readonly slowlog = new SlowLog();
   readonly clients = new Set<Client>();
   readonly monitors = new Set<Client>();
-  /** Run at the start of every before-sleep step, before replies are released (AOF flush). */
-  readonly beforeSleepHooks: (() => void)[] = [];
   /** Called once the server has shut down (the CLI exits the process). */
   onShutdown: (() => void) | null = null;
   /** Monotonic time (performance.now) at which the next command starts: see startBatch(). */
@@ -342,7 +340,7 @@ export class Server {
         c.processInput();
       }
     }
-    for (const hook of this.beforeSleepHooks) hook();
+    // The AOF write (and under always, the fsync start) happens before any reply leaves.
     this.persistence.beforeSleep();
     if (this.crashed) return;
     const clients = this.pendingWrite;
