@@ -13,7 +13,7 @@
 // after the database number was mixed in (only for non-empty databases): an empty dataset
 // is 20 zero bytes.
 
-import { createHash } from 'node:crypto';
+import { sha1Into } from './sha1.js';
 import { formatDouble } from '../resp/numbers.js';
 import type { Database } from './database.js';
 import type { Entry, Value } from './types.js';
@@ -56,21 +56,18 @@ const TYPE_CODE = { string: 0, list: 1, set: 2, zset: 3, hash: 4 } as const;
 
 const EXPIRE_MARK = '!!expire!!';
 
-function sha1(data: string | Uint8Array): Buffer {
-  const h = createHash('sha1');
-  if (typeof data === 'string') h.update(data, 'latin1');
-  else h.update(data);
-  return h.digest();
-}
+/** Scratch for one SHA-1 result (digests are computed synchronously, one at a time). */
+const hash = new Uint8Array(20);
 
 function xorDigest(digest: Buffer, data: string | Uint8Array): void {
-  const hash = sha1(data);
+  sha1Into(data, hash);
   for (let j = 0; j < 20; j++) digest[j]! ^= hash[j]!;
 }
 
 function mixDigest(digest: Buffer, data: string | Uint8Array): void {
   xorDigest(digest, data);
-  sha1(digest).copy(digest);
+  sha1Into(digest, hash);
+  digest.set(hash);
 }
 
 function uint32be(n: number): Buffer {
