@@ -16,10 +16,10 @@ export function hasBinary(bin: string): boolean {
   return r.error === undefined;
 }
 
-/** Runs `bin args`, feeding `input` on stdin; kills it after `timeoutMs`. */
-export function runTool(bin: string, args: readonly string[], input: string | Buffer = '', timeoutMs = 30000): Promise<ToolResult> {
+/** Runs `bin args` (in `cwd`), feeding `input` on stdin; kills it after `timeoutMs`. */
+export function runTool(bin: string, args: readonly string[], input: string | Buffer = '', timeoutMs = 30000, cwd?: string): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -1,6 +1,7 @@
 // Reading a server's AOF directory in tests (nodis or redis-server: both use Redis 7.0's
 // multi-part layout): the manifest, the files, the INCR bytes, and the records in them
-// (parsed with the loader's own scanner, scanAofForLoad, which must see a clean end).
+// (parsed with the loader's own scanner, scanAofForLoad, which must see a clean end, or with
+// an independent strict reader).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -31,12 +32,17 @@ export interface ManifestEntry {
 export function manifestEntries(dir: string): ManifestEntry[] {
   const text = readManifest(dir);
   assert.ok(text !== null, `no manifest in ${aofDir(dir)}`);
+  return parseManifestText(text);
+}
+
+/** The lines of a manifest's text. */
+export function parseManifestText(text: string): ManifestEntry[] {
   return text
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => {
       const m = /^file (\S+) seq (\d+) type ([bhi])$/.exec(l);
-      assert.ok(m, `unexpected manifest line ${JSON.stringify(l)}`);
+      assert.ok(m, `unexpected manifest line ${JSON.stringify(l)} in ${JSON.stringify(text)}`);
       return { name: m[1]!, seq: Number(m[2]), type: m[3] as ManifestEntry['type'] };
     });
 }
@@ -84,6 +90,45 @@ export function aofItems(bytes: Buffer | string): AofItem[] {
   assert.equal(end.kind, 'ok', `AOF bytes do not end cleanly: ${JSON.stringify(end)}`);
   for (const r of records) items.push({ at: r.start, item: { argv: r.argv } });
   return items.sort((a, b) => a.at - b.at).map((x) => x.item);
+}
+
+/**
+ * A strict reader of AOF bytes independent of the loader's scanner: `#TS:<n>` lines and
+ * multibulk records with exact framing and nothing else, checked to be lossless.
+ */
+export function parseAofStrict(bytes: Buffer | string): AofItem[] {
+  const s = typeof bytes === 'string' ? bytes : bytes.toString('latin1');
+  const items: AofItem[] = [];
+  let at = 0;
+  const line = (): string => {
+    const nl = s.indexOf('\r\n', at);
+    assert.ok(nl >= 0, `unterminated line at ${at}`);
+    const l = s.slice(at, nl);
+    at = nl + 2;
+    return l;
+  };
+  while (at < s.length) {
+    if (s[at] === '#') {
+      const l = line();
+      assert.match(l, /^#TS:\d+$/);
+      items.push({ ts: Number(l.slice(4)) });
+      continue;
+    }
+    const head = line();
+    assert.match(head, /^\*[1-9]\d*$/, `record header at ${at}`);
+    const argv: string[] = [];
+    for (let n = Number(head.slice(1)); n > 0; n--) {
+      const h = line();
+      assert.match(h, /^\$\d+$/);
+      const len = Number(h.slice(1));
+      argv.push(s.slice(at, at + len));
+      assert.equal(s.slice(at + len, at + len + 2), '\r\n');
+      at += len + 2;
+    }
+    items.push({ argv });
+  }
+  assert.equal(encodeItems(items), s, 'the reader is lossless');
+  return items;
 }
 
 /** Only the records' argvs. */

@@ -12,96 +12,23 @@
 // - CONFIG SET appendfsync switches at runtime; held replies are released once the fsync in
 //   flight completes, whatever the new policy.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/server.js';
 import { RespClient, encodeCommand } from '../helpers/resp-client.js';
-import { FaultFs } from '../helpers/fault-fs.js';
+import { resp as rec } from '../helpers/aof-files.js';
+import { info, sleep } from '../helpers/calls.js';
+import { SELECT0, incrSize, incrText, useAofEnvs, type FaultEnv } from '../helpers/aof-env.js';
 import type { ServerOptions } from '../../src/index.js';
 
-const INCR = path.join('appendonlydir', 'appendonly.aof.1.incr.aof');
 const DELAYED =
   'Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.';
 
-let tmp: string;
-const servers = new Set<TestServer>();
-const fss = new Set<FaultFs>();
-
-before(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nodis-aof-fsync-'));
-});
-
-after(async () => {
-  for (const f of fss) f.dispose();
-  for (const s of servers) await s.stop().catch(() => {});
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-let seq = 0;
-function freshDir(): string {
-  const d = path.join(tmp, `d${seq++}`);
-  fs.mkdirSync(d);
-  return d;
-}
-
-const LOG_RE = /^\d+:M \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d\.\d{3} ([.\-*#]) (.*)$/;
-
-class Log {
-  readonly lines: { level: string; text: string }[] = [];
-  write(raw: string): void {
-    const m = LOG_RE.exec(raw);
-    this.lines.push(m ? { level: m[1]!, text: m[2]! } : { level: '?', text: raw });
-  }
-  count(level: string, text: string): number {
-    return this.lines.filter((l) => l.level === level && l.text === text).length;
-  }
-}
-
-interface Env {
-  readonly srv: TestServer;
-  readonly ffs: FaultFs;
-  readonly log: Log;
-  readonly dir: string;
-}
-
-async function start(options: ServerOptions = {}): Promise<Env> {
-  const ffs = new FaultFs();
-  fss.add(ffs);
-  const dir = freshDir();
-  const srv = await startTestServer(
-    { appendonly: 'yes', 'aof-use-rdb-preamble': 'no', loglevel: 'notice', logfile: 'nodis.log', dir, ...options },
-    { aofFs: ffs },
-  );
-  servers.add(srv);
-  const log = new Log();
-  srv.server.logger.sinks.push(log);
-  return { srv, ffs, log, dir };
-}
-
-async function stop(env: Env): Promise<void> {
-  env.ffs.dispose();
-  await env.srv.stop();
-  servers.delete(env.srv);
-}
-
-async function info(c: RespClient): Promise<Map<string, string>> {
-  const text = (await c.call('INFO', 'persistence')) as string;
-  const m = new Map<string, string>();
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0) m.set(line.slice(0, i), line.slice(i + 1));
-  }
-  return m;
-}
-
-const rec = (...argv: string[]): string => encodeCommand(argv).toString('latin1');
-const SELECT0 = rec('SELECT', '0');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const fileSize = (env: Env): number => fs.statSync(path.join(env.dir, INCR)).size;
-const fileText = (env: Env): string => fs.readFileSync(path.join(env.dir, INCR)).toString('latin1');
+const envs = useAofEnvs('nodis-aof-fsync-', { appendonly: 'yes' });
+const start = (options: ServerOptions = {}): Promise<FaultEnv> => envs.startFaulty(envs.freshDir(), options);
+const stop = envs.stop;
+const fileSize = (env: FaultEnv): number => incrSize(env.dir);
+const fileText = (env: FaultEnv): string => incrText(env.dir);
 
 /** Resolves with the next reply, or with null if none arrived within `ms`. */
 async function replyWithin(c: RespClient, ms: number): Promise<string | null> {

@@ -9,58 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AofFeed, attachAofFeed } from '../../src/aof/feed.js';
 import { startTestServer } from '../helpers/server.js';
+import { parseAofStrict as parseAof, type AofItem as Item } from '../helpers/aof-files.js';
 import { runSequence, type SequenceResult } from '../fixtures/aof-feed/sequence.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const FIXTURE_DIR = path.join(ROOT, 'tests', 'fixtures', 'aof-feed');
-
-// ---- a strict reader for AOF bytes (records and #TS lines), lossless ----------------------
-
-type Item = { ts: number } | { argv: string[] };
-
-function parseAof(bytes: Buffer): Item[] {
-  const s = bytes.toString('latin1');
-  const items: Item[] = [];
-  let at = 0;
-  const line = (): string => {
-    const nl = s.indexOf('\r\n', at);
-    assert.ok(nl >= 0, `unterminated line at ${at}`);
-    const l = s.slice(at, nl);
-    at = nl + 2;
-    return l;
-  };
-  while (at < s.length) {
-    if (s[at] === '#') {
-      const l = line();
-      assert.match(l, /^#TS:\d+$/);
-      items.push({ ts: Number(l.slice(4)) });
-      continue;
-    }
-    const head = line();
-    assert.match(head, /^\*[1-9]\d*$/, `record header at ${at}`);
-    const argv: string[] = [];
-    for (let n = Number(head.slice(1)); n > 0; n--) {
-      const h = line();
-      assert.match(h, /^\$\d+$/);
-      const len = Number(h.slice(1));
-      argv.push(s.slice(at, at + len));
-      assert.equal(s.slice(at + len, at + len + 2), '\r\n');
-      at += len + 2;
-    }
-    items.push({ argv });
-  }
-  assert.equal(encodeItems(items).toString('latin1'), s, 'the reader is lossless');
-  return items;
-}
-
-function encodeItems(items: readonly Item[]): Buffer {
-  let out = '';
-  for (const it of items) {
-    if ('ts' in it) out += `#TS:${it.ts}\r\n`;
-    else out += `*${it.argv.length}\r\n` + it.argv.map((a) => `$${a.length}\r\n${a}\r\n`).join('');
-  }
-  return Buffer.from(out, 'latin1');
-}
 
 /**
  * Checks and removes what differs between runs: `#TS:` lines (increasing, inside the run's

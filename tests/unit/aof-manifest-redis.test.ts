@@ -2,69 +2,35 @@
 // absent): what Redis writes through rewrites parses and re-serializes to the same bytes and
 // equals our own bookkeeping; a directory upgraded by our legacy-upgrade code loads in Redis.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { nodeAofFs } from '../../src/aof/fs.js';
 import { AofManifest, loadManifestFromDisk, parseManifest, upgradeLegacyAofIfNeeded } from '../../src/aof/manifest.js';
 import { RespClient } from '../helpers/resp-client.js';
 import { waitFor } from '../helpers/server.js';
+import { useScratch } from '../helpers/scratch.js';
+import { NO_REDIS_SERVER, connectWhenReady, freePort, spawnServer } from '../helpers/server-process.js';
 
-const REDIS = '/usr/bin/redis-server';
-const skip = fs.existsSync(REDIS) ? false : 'redis-server not installed';
-
-let tmp: string;
-const children: ChildProcess[] = [];
-before(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nodis-manifest-redis-'));
-});
-after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const skip = NO_REDIS_SERVER;
+const scratch = useScratch('nodis-manifest-redis-');
 
 async function startRedis(dir: string, extra: string[] = []): Promise<{ client: RespClient; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(
-    REDIS,
+  const p = spawnServer(
+    'redis',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--aof-use-rdb-preamble', 'no', '--logfile', 'redis.log', ...extra],
-    { stdio: 'ignore' },
+    port,
   );
-  children.push(child);
-  let client: RespClient | null = null;
-  await waitFor(async () => {
-    try {
-      client?.close();
-      client = await RespClient.connect(port);
-      return (await client.call('PING')) === 'PONG';
-    } catch {
-      return false;
-    }
-  }, 5000, 'redis-server to answer');
-  const c = client!;
+  const c = await connectWhenReady(p, 5000);
   return {
     client: c,
     async stop() {
       c.close();
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      if (!p.running()) return;
+      p.child.kill('SIGTERM');
+      await p.exit;
     },
   };
 }
@@ -80,8 +46,7 @@ async function rewrite(client: RespClient, dir: string, baseSeq: number): Promis
 }
 
 test('manifests redis-server writes through rewrites match our parser, serializer and bookkeeping', { skip }, async () => {
-  const dir = path.join(tmp, 'rewrites');
-  fs.mkdirSync(dir);
+  const dir = scratch.dir('rewrites');
   const redis = await startRedis(dir, ['--aof-disable-auto-gc', 'yes']);
   try {
     const ours = new AofManifest();
@@ -107,8 +72,7 @@ test('manifests redis-server writes through rewrites match our parser, serialize
 });
 
 test('a legacy AOF upgraded by nodis loads in redis-server, which keeps our manifest', { skip }, async () => {
-  const dir = path.join(tmp, 'legacy');
-  fs.mkdirSync(dir);
+  const dir = scratch.dir('legacy');
   fs.writeFileSync(path.join(dir, 'appendonly.aof'), '*3\r\n$3\r\nSET\r\n$3\r\nfoo\r\n$3\r\nbar\r\n');
   const layout = { dir, appenddirname: 'appendonlydir', appendfilename: 'appendonly.aof' };
   const m = loadManifestFromDisk(nodeAofFs, layout).manifest;
