@@ -266,7 +266,12 @@ export class Aof implements PersistenceModule {
   disable(): void {
     if (!this.on) return;
     this.writer.flush(true);
-    this.writer.detach();
+    this.stopAppending();
+  }
+
+  /** After a forced flush: fsync and close the INCR, stop listening to propagation. */
+  private stopAppending(): void {
+    this.writer.detach(); // fsyncs, then closes
     this.server.propagation.removeListener(this.listener);
     // Whatever could not be written is dropped, as Redis empties aof_buf.
     if (this.feed.pending > 0) this.feed.consume(this.feed.pending);
@@ -322,10 +327,7 @@ export class Aof implements PersistenceModule {
     if (!this.on) return;
     this.writer.flush(true);
     this.server.logger.notice('Calling fsync() on the AOF file.');
-    this.writer.fsyncNow();
-    this.writer.detach();
-    this.server.propagation.removeListener(this.listener);
-    this.on = false;
+    this.stopAppending();
   }
 
   applyConfig(name: string, value: unknown): string | null {

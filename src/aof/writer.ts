@@ -83,10 +83,6 @@ export class AofWriter {
     return this.feed.appended - this.feed.pending;
   }
 
-  get isOpen(): boolean {
-    return this.fd >= 0;
-  }
-
   /** aof_last_write_status as INFO reports it (a failed background fsync counts). */
   get lastWriteStatus(): 'ok' | 'err' {
     return this.writeOk && this.fsyncOk ? 'ok' : 'err';
@@ -113,11 +109,16 @@ export class AofWriter {
 
   /**
    * Stops appending: the caller has flushed. fsyncs synchronously (Redis's stopAppendOnly
-   * logs a failure and goes on), releases every held reply and returns the closed fd's size.
+   * logs a failure and goes on) and releases every held reply — unless that fsync failed
+   * while replies wait for it: those were never durable, so the server stops instead.
    */
   detach(): void {
     if (this.fd < 0) return;
-    this.fsyncNow();
+    const err = this.fsyncNow();
+    if (err !== null && this.heldCount > 0) {
+      this.server.crash([`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(err)}. Exiting...`]);
+      return;
+    }
     try {
       this.afs.close(this.fd);
     } catch {
@@ -140,29 +141,22 @@ export class AofWriter {
     this.writeErr = this.fsyncErr = null;
   }
 
-  /** A synchronous fsync (shutdown, appendonly no): afterwards everything written is durable. */
-  fsyncNow(): boolean {
-    if (this.fd < 0) return true;
+  /**
+   * A synchronous fsync (shutdown, appendonly no): afterwards everything written is durable.
+   * Returns the error (logged as Redis does) or null.
+   */
+  fsyncNow(): unknown {
+    if (this.fd < 0) return null;
     try {
       this.afs.fsync(this.fd);
     } catch (err) {
       this.server.logger.warning(`Fail to fsync the AOF file: ${strerror(err)}`);
-      return false;
+      return err;
     }
     this.incrFsyncOffset = this.incrSize;
     this.durable = this.written;
     this.releaseHeld();
-    return true;
-  }
-
-  /** True while a write waits for a background fsync (cron retries every tick then). */
-  get postponed(): boolean {
-    return this.postponedStart !== 0;
-  }
-
-  /** Whether a retry is due from cron: a postponed write or a failed one. */
-  get needsRetry(): boolean {
-    return this.postponedStart !== 0 || !this.writeOk;
+    return null;
   }
 
   /**
