@@ -235,12 +235,13 @@ export class Aof implements PersistenceModule {
       for (const l of asFatal(err).logLines) log.warning(l);
       return failEnable(log);
     }
-    let fd: number;
+    let fd = -1;
     try {
       fd = this.openIncr(incrName, true);
       persistManifest(this.afs, layout, manifest);
     } catch (err) {
       for (const l of asFatal(err).logLines) log.warning(l);
+      if (fd >= 0) this.afs.close(fd);
       this.unlinkQuietly(baseName);
       this.unlinkQuietly(incrName);
       return failEnable(log);

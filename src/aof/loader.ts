@@ -40,15 +40,12 @@ const YIELD_EVERY = 1024;
 export interface LoadingProgress {
   /** Unix seconds. */
   readonly startTime: number;
-  readonly startMs: number;
   readonly totalBytes: number;
   loadedBytes: number;
 }
 
 export interface LoadOutcome {
   readonly status: AofLoadStatus;
-  /** Bytes of every loaded file after any truncation (aof_current_size). */
-  readonly totalSize: number;
   /** The BASE's size (aof_rewrite_base_size at start-up). */
   readonly baseSize: number;
 }
@@ -64,7 +61,7 @@ export function* loadAppendOnlyFiles(
   manifest: AofManifest,
   onProgress: (p: LoadingProgress | null) => void,
 ): Generator<number, LoadOutcome> {
-  if (manifest.isEmpty) return { status: 'not-exist', totalSize: 0, baseSize: 0 };
+  if (manifest.isEmpty) return { status: 'not-exist', baseSize: 0 };
   const files = manifest.filesToLoad();
   const sizes: number[] = [];
   for (const f of files) {
@@ -80,14 +77,12 @@ export function* loadAppendOnlyFiles(
     sizes.push(size);
   }
   const totalSize = sizes.reduce((a, b) => a + b, 0);
-  if (totalSize === 0) return { status: 'empty', totalSize: 0, baseSize: 0 };
+  if (totalSize === 0) return { status: 'empty', baseSize: 0 };
 
-  const now = Date.now();
-  const progress: LoadingProgress = { startTime: Math.floor(now / 1000), startMs: now, totalBytes: totalSize, loadedBytes: 0 };
+  const progress: LoadingProgress = { startTime: Math.floor(Date.now() / 1000), totalBytes: totalSize, loadedBytes: 0 };
   server.keyspace.loading = true;
   onProgress(progress);
   let status: AofLoadStatus = 'ok';
-  let loadedSize = 0;
   try {
     for (let i = 0; i < files.length; i++) {
       const f = files[i]!;
@@ -104,21 +99,18 @@ export function* loadAppendOnlyFiles(
       if (result.status === 'truncated') status = 'truncated';
       server.logger.notice(`DB loaded from ${kind} file ${f.name}: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
       progress.loadedBytes = before + sizes[i]!;
-      loadedSize += result.size;
     }
   } finally {
     server.keyspace.loading = false;
     onProgress(null);
   }
-  return { status, totalSize: loadedSize, baseSize: manifest.base !== null ? sizes[0]! : 0 };
+  return { status, baseSize: manifest.base !== null ? sizes[0]! : 0 };
 }
 
 interface SingleFileResult {
   readonly status: 'ok' | 'truncated';
   /** WARNING lines to log (truncation), unless the caller turns them into a fatal error. */
   readonly lines: string[];
-  /** The file's size once loaded (after any truncation). */
-  readonly size: number;
 }
 
 /** loadSingleAppendOnlyFile for a non-empty file. */
@@ -184,7 +176,7 @@ function* loadSingleFile(
 
   switch (end.kind) {
     case 'ok':
-      return { status: 'ok', lines: [], size: end.validUpTo };
+      return { status: 'ok', lines: [] };
     case 'format':
       throw new AofFatalError([
         `Bad file format reading the append only file ${name}: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>`,
@@ -210,7 +202,7 @@ function* loadSingleFile(
     throw new AofFatalError([...lines, `Error truncating the AOF file ${name}: ${strerror(err)}`, uxeof]);
   }
   lines.push(`AOF ${name} loaded anyway because aof-load-truncated is enabled`);
-  return { status: 'truncated', lines, size: validUpTo };
+  return { status: 'truncated', lines };
 }
 
 /** Runs a load to completion without yielding (DEBUG LOADAOF). */
