@@ -6,7 +6,8 @@
 
 import path from 'node:path';
 import { Config, fsPath, type ConfigValue } from './server/config.js';
-import { Server, type ServerInternals } from './server/server.js';
+import { Server } from './server/server.js';
+import type { ServerInternals } from './server/persistence.js';
 import { AofFatalError } from './aof/loader.js';
 import { applyOptions } from './server/options.js';
 

@@ -20,9 +20,9 @@ import { Propagator } from '../commands/propagation.js';
 import { processCommand } from '../commands/dispatch.js';
 import type { Command } from '../commands/types.js';
 import { feedMonitors } from './monitor.js';
-import type { PersistenceInfo } from './info-persistence.js';
 import { Aof } from '../aof/aof.js';
-import type { AofFs } from '../aof/fs.js';
+import type { PersistenceModule, ServerInternals } from './persistence.js';
+import { PROTECTED_MODE_ERROR, describeErrno, isLoopback, normalizeBind } from './net-util.js';
 import { ClientPause } from './pause.js';
 import { BlockingManager } from './blocking.js';
 
@@ -464,59 +464,5 @@ export class Server {
       opened.push(srv);
     }
     return opened;
-  }
-}
-
-
-/** What a server needs from its persistence (the AOF, src/aof/aof.ts). */
-export interface PersistenceModule {
-  /** Before replies are released: write (and by policy fsync) what this turn logged. */
-  beforeSleep(): void;
-  cron(): void;
-  /** The -MISCONF text while writes must be refused, else null. */
-  writeDeniedReason(): string | null;
-  /** Takes a reply that must wait for durability (appendfsync always); true if taken. */
-  holdReply(c: Client, out: Buffer | null, close: boolean): boolean;
-  /** SHUTDOWN and close(): flush, fsync, close the file (idempotent). */
-  shutdown(): void;
-  /** DEBUG LOADAOF: reload the dataset from the AOF (a failure crashes the server). */
-  debugLoadAof(): void;
-  /** Loads the dataset at start-up (the server listens and answers -LOADING meanwhile). */
-  loadAtStartup(): Promise<void>;
-  /** CONFIG SET of a persistence parameter; an error text fails the CONFIG SET. */
-  applyConfig(name: string, value: unknown): string | null;
-  info(): PersistenceInfo;
-}
-
-/** Test and embedding hooks that are not configuration. */
-export interface ServerInternals {
-  /** The file layer of the AOF (tests inject faults through it). */
-  readonly aofFs?: AofFs;
-}
-
-const PROTECTED_MODE_ERROR =
-  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
-
-function normalizeBind(addr: string): string {
-  if (addr === '*') return '0.0.0.0';
-  if (addr === '::*') return '::';
-  return addr;
-}
-
-function isLoopback(addr: string | undefined): boolean {
-  if (addr === undefined) return true;
-  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
-}
-
-function describeErrno(e: NodeJS.ErrnoException): string {
-  switch (e.code) {
-    case 'EADDRINUSE':
-      return 'Address already in use';
-    case 'EADDRNOTAVAIL':
-      return 'Cannot assign requested address';
-    case 'EACCES':
-      return 'Permission denied';
-    default:
-      return e.message;
   }
 }
