@@ -80,7 +80,9 @@ test('while a long AOF loads: -LOADING for PING and SET, INFO loading_* progress
       assert.ok(loadedAt > 0);
       // After the load.
       assert.equal(await c.callRaw('PING'), '+PONG\r\n');
-      assert.equal(await c.callRaw('DBSIZE'), `:${n + 2}\r\n`);
+      // ioredis's queued SET may already have run (both clients are released by the load's end).
+      const dbsize = await c.callRaw('DBSIZE');
+      assert.ok(dbsize === `:${n + 2}\r\n` || dbsize === `:${n + 3}\r\n`, JSON.stringify(dbsize));
       assert.equal(await c.callRaw('GET', `key:${n - 1}`), `$${`value:${n - 1}`.length}\r\nvalue:${n - 1}\r\n`);
       assert.equal(await c.callRaw('EXISTS', 'x'), ':0\r\n', 'the SET refused during the load did nothing');
       const info = String(await c.call('INFO', 'persistence'));
