@@ -148,7 +148,7 @@ export function encodeItems(items: readonly AofItem[]): string {
 
 /**
  * Follows one file: next() returns the bytes appended since the previous call (or since
- * construction / skip()), as a latin1 string.
+ * construction / discardAppended()), as a latin1 string.
  */
 export class FileTail {
   private offset: number;
@@ -171,7 +171,7 @@ export class FileTail {
   }
 
   /** Forgets whatever was appended so far. */
-  skip(): void {
+  discardAppended(): void {
     this.next();
   }
 }

@@ -146,7 +146,7 @@ async function prelude(s: Side): Promise<void> {
   await ok(s.c2, 'SELECT', 0);
   await ok(s.c, 'DEBUG', 'SET-ACTIVE-EXPIRE', 1);
   await ok(s.c, 'FLUSHALL');
-  s.tail.skip();
+  s.tail.discardAppended();
 }
 
 async function runOn(side: Side, run: Run): Promise<void> {
@@ -227,7 +227,7 @@ export async function nextSecond(): Promise<number> {
 export async function inOneSecond(s: Side, prep: () => Promise<unknown>, body: () => Promise<void>, expected: (t: number) => Expected[]): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     await prep();
-    s.tail.skip();
+    s.tail.discardAppended();
     const t = await nextSecond();
     await body();
     if (sec(Date.now()) !== t) continue;
