@@ -14,16 +14,7 @@ import { cpSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, statSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function envInt(name: string, def: number): number {
-  const v = process.env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
-  return n;
-}
+import { ROOT, envInt, median } from './common.js';
 
 const KEYS = envInt('BENCH_LOAD_KEYS', 2_000_000);
 const VALUE = envInt('BENCH_LOAD_VALUE', 16);
@@ -84,12 +75,6 @@ function loadOnce(name: 'nodis' | 'redis', source: string, port: number): Promis
       else resolve(seconds);
     });
   });
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 export async function runLoadBench(): Promise<void> {

@@ -16,10 +16,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ByteString } from '../src/keyspace/byte-string.js';
+import { ROOT, freePort } from './common.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const N = Number(process.env['BITMAP_N'] ?? 100_000);
 const CLIENTS = Number(process.env['BITMAP_CLIENTS'] ?? 50);
 const SIZES = (process.env['BITMAP_SIZES'] ?? '1024,65536,1048576,16777216').split(',').map(Number);
@@ -48,17 +47,6 @@ function perWriteMicros(size: number, asBytes: boolean): number {
 }
 
 // ---- part 2: servers ----------------------------------------------------------------------------
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function encode(args: readonly string[]): string {
   let out = `*${args.length}\r\n`;

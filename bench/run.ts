@@ -26,17 +26,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function envInt(name: string, def: number): number {
-  const v = process.env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
-  return n;
-}
+import { ROOT, envInt, freePort, median } from './common.js';
 
 const N = envInt('BENCH_N', 100_000);
 const PIPELINE = envInt('BENCH_PIPELINE', 16);
@@ -83,17 +73,6 @@ function persistenceArgs(setting: string): string[] {
     default:
       throw new Error(`BENCH_PERSISTENCE: unknown setting ${JSON.stringify(setting)} (no, always, everysec, no-fsync)`);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves once the server answers PING with +PONG. */
@@ -191,12 +170,6 @@ async function suite(port: number): Promise<Map<string, number>> {
     for (const [k, v] of await benchmark(port, ['-t', PIPELINE_TESTS, '-n', String(PIPELINE_N), '-P', String(PIPELINE)])) out.set(`${k} P${PIPELINE}`, v);
   }
   return out;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
