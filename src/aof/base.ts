@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import type { Database } from '../keyspace/database.js';
 import { AofFeed } from './feed.js';
-import { type AofFs, makePath, strerror } from './fs.js';
+import { type AofFs, fsError, makePath, strerror } from './fs.js';
 import { type AofLayout, aofFilePath, tempRewriteFileName } from './manifest.js';
 import { rewriteDataset } from './rewrite-records.js';
 
@@ -37,14 +37,16 @@ export function writeBaseFile(afs: AofFs, layout: AofLayout, name: string, dbs: 
   }
   const enc = new AofFeed();
   let sinceSync = 0;
-  const drain = (): void => {
-    const buf = enc.peek();
-    let off = 0;
-    while (off < buf.length) {
+  const writeAll = (buf: Buffer): void => {
+    for (let off = 0; off < buf.length; ) {
       const n = afs.write(fd, buf, off, buf.length - off);
-      if (n <= 0) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+      if (n <= 0) throw fsError('ENOSPC', 'write');
       off += n;
     }
+  };
+  const drain = (): void => {
+    const buf = enc.peek();
+    writeAll(buf);
     enc.consume(buf.length);
     sinceSync += buf.length;
     if (opts.incrementalFsync && sinceSync >= AUTOSYNC_BYTES) {
@@ -54,8 +56,7 @@ export function writeBaseFile(afs: AofFs, layout: AofLayout, name: string, dbs: 
   };
   try {
     if (opts.timestamp !== null) {
-      const ts = Buffer.from(`#TS:${opts.timestamp}\r\n`, 'latin1');
-      afs.write(fd, ts, 0, ts.length);
+      writeAll(Buffer.from(`#TS:${opts.timestamp}\r\n`, 'latin1'));
     }
     rewriteDataset(dbs, (db, argv) => {
       enc.feedOp(db, argv, 0);
