@@ -149,7 +149,7 @@ function* loadSingleFile(
     let n = 0;
     const scan = new AofFdScanner(fd);
     for (let argv = scan.nextArgv(); argv !== null; argv = scan.nextArgv()) {
-      if (!server.commands.isKnown(argv)) {
+      if (server.commands.resolve(argv) === undefined) {
         const shown = argv[0]!.split('\0')[0]!;
         throw new AofFatalError([`Unknown command '${shown}' reading the append only file ${name}`]);
       }

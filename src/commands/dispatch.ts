@@ -116,10 +116,7 @@ function dispatchRequest(server: Server, c: Client, argv: string[]): void {
 
 /** The name of what argv resolves to, for a request that failed lookup or arity. */
 function lookedUpName(server: Server, argv: readonly string[]): string {
-  const top = server.commands.lookup(argv[0]!);
-  if (top === undefined) return 'NULL';
-  if (top.subcommands === null || argv.length < 2) return top.fullName;
-  return top.subcommands.get(argv[1]!.toLowerCase())?.fullName ?? 'NULL';
+  return server.commands.resolve(argv)?.fullName ?? 'NULL';
 }
 
 /**

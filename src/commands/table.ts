@@ -60,14 +60,13 @@ export class CommandTable {
   }
 
   /**
-   * Whether argv names a command, as Redis's lookupCommand decides it for the AOF loader: a
-   * container's subcommand must exist when one is given.
+   * The command argv names, as Redis's lookupCommand resolves it (no arity check): a
+   * container's subcommand must exist when one is given. Undefined when unknown.
    */
-  isKnown(argv: readonly string[]): boolean {
+  resolve(argv: readonly string[]): Command | undefined {
     const top = this.lookup(argv[0]!);
-    if (top === undefined) return false;
-    if (top.subcommands === null || argv.length < 2) return true;
-    return top.subcommands.has(argv[1]!.toLowerCase());
+    if (top === undefined || top.subcommands === null || argv.length < 2) return top;
+    return top.subcommands.get(argv[1]!.toLowerCase());
   }
 
   get size(): number {
