@@ -95,9 +95,8 @@ export class AofWriter {
 
   /** The -MISCONF reason while writes must be refused, else null. */
   deniedReason(): string | null {
-    if (!this.writeOk) return `MISCONF Errors writing to the AOF file: ${strerror(this.writeErr)}`;
-    if (!this.fsyncOk) return `MISCONF Errors writing to the AOF file: ${strerror(this.fsyncErr)}`;
-    return null;
+    if (this.writeOk && this.fsyncOk) return null;
+    return `MISCONF Errors writing to the AOF file: ${strerror(this.writeOk ? this.fsyncErr : this.writeErr)}`;
   }
 
   /** Starts appending to `fd`, an INCR file of `size` bytes (all of it considered durable). */
@@ -116,7 +115,7 @@ export class AofWriter {
     if (this.fd < 0) return;
     const err = this.fsyncNow();
     if (err !== null && this.heldCount > 0) {
-      this.server.crash([`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(err)}. Exiting...`]);
+      this.fsyncFailedUnderAlways(err);
       return;
     }
     try {
@@ -296,7 +295,7 @@ export class AofWriter {
       const code = err?.code;
       if (err && code !== 'EBADF' && code !== 'EINVAL') {
         if (this.policy === 'always' || this.heldCount > 0) {
-          this.server.crash([`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(err)}. Exiting...`]);
+          this.fsyncFailedUnderAlways(err);
           return;
         }
         if (this.fsyncOk) this.server.logger.warning(`Fail to fsync the AOF file: ${strerror(err)}`);
@@ -312,6 +311,11 @@ export class AofWriter {
       // Group commit: whatever was written while this fsync ran goes in the next one.
       if (this.fd >= 0 && (this.heldCount > 0 || (this.policy === 'always' && this.durable < this.written))) this.startFsync();
     });
+  }
+
+  /** Redis exits here: replies already exist for writes that may not be on disk. */
+  private fsyncFailedUnderAlways(err: unknown): void {
+    this.server.crash([`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(err)}. Exiting...`]);
   }
 
   // ---- reply fences (appendfsync always) -------------------------------------------------
