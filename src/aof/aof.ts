@@ -15,6 +15,7 @@ import { AOF_OFF, type PersistenceInfo } from '../server/info-persistence.js';
 import type { Server } from '../server/server.js';
 import type { PersistenceModule } from '../server/persistence.js';
 import { writeBaseFile } from './base.js';
+import { AofRewriter, tempRewriteBgFileName } from './bgrewrite.js';
 import { AofFeed } from './feed.js';
 import { type AofFs, fsError, nodeAofFs, strerror } from './fs.js';
 import { AofFatalError, type LoadingProgress, type LoadOutcome, loadAppendOnlyFiles, runLoadAsync, runLoadSync } from './loader.js';
@@ -26,19 +27,26 @@ import {
   aofFilePath,
   loadManifestFromDisk,
   persistManifest,
+  tempIncrFileName,
   upgradeLegacyAofIfNeeded,
 } from './manifest.js';
 import { AofWriter } from './writer.js';
 
+/**
+ * aof_state: off; on (appending to the last INCR of the manifest); wait-rewrite (being
+ * enabled: appending to the temp INCR until the first rewrite completes).
+ */
+export type AofState = 'off' | 'on' | 'wait-rewrite';
+
 export class Aof implements PersistenceModule {
   readonly feed = new AofFeed();
   readonly writer: AofWriter;
+  readonly rewriter: AofRewriter;
   manifest = new AofManifest();
-  /** aof_state: appending to an INCR file. */
-  private on = false;
+  state: AofState = 'off';
   private loading: LoadingProgress | null = null;
   /** aof_rewrite_base_size. */
-  private baseSize = 0;
+  baseSize = 0;
   /** Bytes of the BASE and the INCRs before the one being appended to. */
   private closedFilesSize = 0;
   private preambleNoticeLogged = false;
@@ -54,7 +62,14 @@ export class Aof implements PersistenceModule {
     readonly afs: AofFs = nodeAofFs,
   ) {
     this.writer = new AofWriter(server, this.feed, afs);
+    this.rewriter = new AofRewriter(server, this);
+    this.writer.suppressFsync = () => this.rewriter.inProgress && server.config.bool('no-appendfsync-on-rewrite');
     this.timestamps = server.config.bool('aof-timestamp-enabled');
+  }
+
+  /** Appending to a file (on, or being enabled). */
+  private get on(): boolean {
+    return this.state !== 'off';
   }
 
   get layout(): AofLayout {
@@ -134,7 +149,7 @@ export class Aof implements PersistenceModule {
     this.startAppending(fd, size);
   }
 
-  private createDir(fatal: boolean): boolean {
+  createDir(fatal: boolean): boolean {
     const layout = this.layout;
     try {
       this.afs.mkdir(aofDirPath(layout));
@@ -163,13 +178,17 @@ export class Aof implements PersistenceModule {
     }
   }
 
+  /** Says once that aof-use-rdb-preamble yes still gets a RESP BASE. */
+  notePreamble(): void {
+    if (this.preambleNoticeLogged) return;
+    this.preambleNoticeLogged = true;
+    this.server.logger.notice('aof-use-rdb-preamble is yes, but nodis does not write RDB yet: AOF base files are written in RESP, as with aof-use-rdb-preamble no.');
+  }
+
   /** Writes a BASE named `name` from the current dataset; throws AofFatalError with Redis's lines. */
   private writeBase(name: string): void {
     const config = this.server.config;
-    if (config.bool('aof-use-rdb-preamble') && !this.preambleNoticeLogged) {
-      this.preambleNoticeLogged = true;
-      this.server.logger.notice('aof-use-rdb-preamble is yes, but nodis does not write RDB yet: AOF base files are written in RESP, as with aof-use-rdb-preamble no.');
-    }
+    if (config.bool('aof-use-rdb-preamble')) this.notePreamble();
     const timestamp = config.bool('aof-timestamp-enabled') ? Math.floor(Date.now() / 1000) : null;
     const lines = writeBaseFile(this.afs, this.layout, name, this.server.keyspace.dbs, {
       timestamp,
@@ -180,15 +199,19 @@ export class Aof implements PersistenceModule {
     if (timestamp !== null) this.feed.markTimestamp(timestamp);
   }
 
-  private startAppending(fd: number, size: number): void {
+  private startAppending(fd: number, size: number, state: AofState = 'on'): void {
     this.feed.reset();
     this.writer.attach(fd, size);
-    if (!this.on) this.server.propagation.addListener(this.listener);
-    this.on = true;
+    if (!this.listening) this.server.propagation.addListener(this.listener);
+    this.listening = true;
+    this.state = state;
   }
 
+  /** The propagation listener is installed (records reach the feed). */
+  private listening = false;
+
   /** aofDelHistoryFiles: unlink history files in the background, persist the manifest. */
-  private deleteHistory(): void {
+  deleteHistory(): void {
     if (this.server.config.bool('aof-disable-auto-gc') || this.manifest.history.length === 0) return;
     const removed = this.manifest.removeHistory();
     for (const f of removed) {
@@ -214,45 +237,29 @@ export class Aof implements PersistenceModule {
   // ---- runtime switching -------------------------------------------------------------------
 
   /**
-   * CONFIG SET appendonly yes (startAppendOnly). nodis has no background rewrite yet, so the
-   * BASE is written synchronously from the dataset (the server serves nobody meanwhile; the
-   * log says so); then a new INCR is opened and the former files become history.
+   * CONFIG SET appendonly yes (startAppendOnly): WAIT_REWRITE, then a background rewrite
+   * writes the BASE while new writes go to the temp INCR; its success switches the AOF on.
    */
   enable(): string | null {
     if (this.on) return null;
     const log = this.server.logger;
-    const layout = this.layout;
     this.writer.clearErrors();
-    if (!this.createDir(false)) return failEnable(log);
-    const manifest = this.manifest.clone();
-    const baseName = manifest.newBase(layout.appendfilename, false);
-    manifest.markRewrittenIncrsAsHistory(false);
-    const incrName = manifest.newIncr(layout.appendfilename);
-    const start = performance.now();
-    log.notice('Writing the AOF base file synchronously (nodis has no background rewrite yet: clients wait until it is written).');
-    try {
-      this.writeBase(baseName);
-    } catch (err) {
-      for (const l of asFatal(err).logLines) log.warning(l);
-      return failEnable(log);
+    this.state = 'wait-rewrite';
+    if (this.server.inExec) {
+      this.rewriter.scheduled = true;
+      log.warning('AOF was enabled during a transaction. An AOF background was scheduled to start when possible.');
+      return null;
     }
-    let fd = -1;
-    try {
-      fd = this.openIncr(incrName, true);
-      persistManifest(this.afs, layout, manifest);
-    } catch (err) {
-      for (const l of asFatal(err).logLines) log.warning(l);
-      if (fd >= 0) this.afs.close(fd);
-      this.unlinkQuietly(baseName);
-      this.unlinkQuietly(incrName);
-      return failEnable(log);
+    if (this.rewriter.inProgress) {
+      // That rewrite's view knows nothing of the temp INCR: start over.
+      log.warning('AOF was enabled but there is already an AOF rewriting in background. Stopping background AOF and starting a rewrite now.');
+      this.rewriter.kill();
     }
-    this.manifest = manifest;
-    log.notice(`AOF base file ${baseName} written in ${((performance.now() - start) / 1000).toFixed(3)} seconds; appending to ${incrName}`);
-    this.baseSize = this.fileSize(baseName);
-    this.closedFilesSize = this.baseSize;
-    this.startAppending(fd, 0);
-    this.deleteHistory();
+    if (!this.rewriter.start()) {
+      this.state = 'off';
+      log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
+      return 'Unable to turn on AOF. Check server logs.';
+    }
     return null;
   }
 
@@ -264,22 +271,169 @@ export class Aof implements PersistenceModule {
     }
   }
 
-  /** CONFIG SET appendonly no (stopAppendOnly): flush, fsync, close. */
+  /** CONFIG SET appendonly no (stopAppendOnly): flush, fsync, close; stop a rewrite. */
   disable(): void {
     if (!this.on) return;
-    this.writer.flush(true);
+    const waiting = this.state === 'wait-rewrite';
+    if (this.writer.attached) this.writer.flush(true);
     this.stopAppending();
+    this.rewriter.scheduled = false;
+    this.rewriter.kill();
+    if (waiting) this.unlinkQuietly(tempIncrFileName(this.layout.appendfilename));
   }
 
   /** After a forced flush: fsync and close the INCR, stop listening to propagation. */
   private stopAppending(): void {
     this.writer.detach(); // fsyncs, then closes
-    this.server.propagation.removeListener(this.listener);
+    if (this.listening) this.server.propagation.removeListener(this.listener);
+    this.listening = false;
     // Whatever could not be written is dropped, as Redis empties aof_buf.
     if (this.feed.pending > 0) this.feed.consume(this.feed.pending);
     this.feed.reset();
-    this.on = false;
+    this.state = 'off';
     this.closedFilesSize = 0;
+  }
+
+  // ---- background rewrite hooks (bgrewrite.ts) ---------------------------------------------
+
+  /**
+   * openNewIncrAofForAppend, at the start of a rewrite: with AOF on, a new INCR is listed in
+   * the manifest (persisted before the view is taken) and appended to from now on; while
+   * being enabled, the temp INCR is (re)created; with AOF off, nothing. False (logged) if the
+   * rewrite cannot start.
+   */
+  openIncrForRewrite(): boolean {
+    if (this.state === 'off') return true;
+    const log = this.server.logger;
+    const layout = this.layout;
+    if (this.writer.attached) this.writer.flush(true);
+    if (this.feed.pending > 0) {
+      // Those records' effects are in the dataset the view will see: they must not land in
+      // the new INCR as well. The write error is logged already; try again once it is solved.
+      log.warning("Can't rewrite the AOF while the AOF buffer can't be written (see the write error above).");
+      return false;
+    }
+    if (this.state === 'wait-rewrite') {
+      let fd: number;
+      try {
+        fd = this.openIncr(tempIncrFileName(layout.appendfilename), true);
+      } catch (err) {
+        for (const l of asFatal(err).logLines) log.warning(l);
+        return false;
+      }
+      if (this.writer.attached) this.writer.detach();
+      this.startAppending(fd, 0, 'wait-rewrite');
+      log.notice(`Creating AOF incr file ${tempIncrFileName(layout.appendfilename)} on background rewrite`);
+      return true;
+    }
+    const manifest = this.manifest.clone();
+    const name = manifest.newIncr(layout.appendfilename);
+    let fd = -1;
+    try {
+      fd = this.openIncr(name, true);
+      persistManifest(this.afs, layout, manifest);
+    } catch (err) {
+      for (const l of asFatal(err).logLines) log.warning(l);
+      if (fd >= 0) this.afs.close(fd);
+      this.unlinkQuietly(name);
+      return false;
+    }
+    this.manifest = manifest;
+    const oldSize = this.writer.incrSize;
+    if (!this.writer.switchFile(fd)) return false;
+    this.closedFilesSize += oldSize;
+    // aof_selected_db = -1: the new INCR starts with a SELECT.
+    this.feed.reset();
+    log.notice(`Creating AOF incr file ${name} on background rewrite`);
+    return true;
+  }
+
+  /**
+   * backgroundRewriteDoneHandler after a complete temp BASE: rename it (and the temp INCR of
+   * a WAIT_REWRITE) into place, mark the replaced files as history, persist the manifest —
+   * the switch point — and delete the history. False (logged, files removed) on failure.
+   */
+  installRewrite(tmpPath: string): boolean {
+    const log = this.server.logger;
+    const layout = this.layout;
+    const tmpName = tempRewriteBgFileName(process.pid);
+    const manifest = this.manifest.clone();
+    const baseName = manifest.newBase(layout.appendfilename, false);
+    try {
+      this.afs.rename(tmpPath, aofFilePath(layout, baseName));
+    } catch (err) {
+      log.warning(`Error trying to rename the temporary AOF base file ${tmpName} into ${baseName}: ${strerror(err)}`);
+      this.unlinkPath(tmpPath);
+      return false;
+    }
+    log.notice(`Successfully renamed the temporary AOF base file ${tmpName} into ${baseName}`);
+    let incrName: string | null = null;
+    if (this.state === 'wait-rewrite') {
+      const tempIncr = tempIncrFileName(layout.appendfilename);
+      incrName = manifest.newIncr(layout.appendfilename);
+      try {
+        this.afs.rename(aofFilePath(layout, tempIncr), aofFilePath(layout, incrName));
+      } catch (err) {
+        log.warning(`Error trying to rename the temporary AOF incr file ${tempIncr} into ${incrName}: ${strerror(err)}`);
+        this.unlinkQuietly(baseName);
+        return false;
+      }
+      log.notice(`Successfully renamed the temporary AOF incr file ${tempIncr} into ${incrName}`);
+    }
+    manifest.markRewrittenIncrsAsHistory(this.state !== 'off');
+    try {
+      persistManifest(this.afs, layout, manifest);
+    } catch (err) {
+      for (const l of asFatal(err).logLines) log.warning(l);
+      this.unlinkQuietly(baseName);
+      if (incrName !== null) {
+        // The temp INCR keeps receiving writes until the next attempt replaces it.
+        this.afs.rename(aofFilePath(layout, incrName), aofFilePath(layout, tempIncrFileName(layout.appendfilename)));
+      }
+      return false;
+    }
+    this.manifest = manifest;
+    if (this.state === 'wait-rewrite') this.state = 'on';
+    const baseSize = this.fileSize(baseName);
+    this.closedFilesSize = baseSize;
+    // aof_rewrite_base_size = aof_current_size = BASE + the INCR being written.
+    this.baseSize = baseSize + (this.on ? this.writer.incrSize : 0);
+    this.deleteHistory();
+    return true;
+  }
+
+  /** A failed rewrite: while being enabled, drop the temp INCR and try again later. */
+  rewriteFailed(): void {
+    if (this.state !== 'wait-rewrite') return;
+    this.abandonTempIncr();
+    this.rewriter.scheduled = true;
+  }
+
+  /** A rewrite was stopped; while being enabled, its temp INCR goes with it. */
+  rewriteKilled(): void {
+    if (this.state === 'wait-rewrite' && this.writer.attached) this.abandonTempIncr();
+  }
+
+  private abandonTempIncr(): void {
+    const name = tempIncrFileName(this.layout.appendfilename);
+    this.writer.flush(true);
+    this.writer.detach();
+    if (this.feed.pending > 0) this.feed.consume(this.feed.pending);
+    this.server.logger.notice(`Removing the temp incr aof file ${name} in the background`);
+    this.unlinkQuietly(name);
+  }
+
+  private unlinkPath(path: string): void {
+    try {
+      this.afs.unlink(path);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** aof_current_size: the BASE and every INCR, the one being written included. */
+  get currentSize(): number {
+    return this.on ? this.closedFilesSize + this.writer.incrSize : 0;
   }
 
   /**
@@ -308,13 +462,15 @@ export class Aof implements PersistenceModule {
   // ---- server hooks ------------------------------------------------------------------------
 
   beforeSleep(): void {
-    if (this.on) this.writer.flush(false);
+    if (this.writer.attached) this.writer.flush(false);
   }
 
   cron(): void {
     // Retries a postponed or failed write, and starts the everysec fsync of bytes written
     // during a second that saw no later write.
-    if (this.on) this.writer.flush(false);
+    if (this.writer.attached) this.writer.flush(false);
+    // A scheduled rewrite, or the automatic one on growth.
+    this.rewriter.cron();
   }
 
   writeDeniedReason(): string | null {
@@ -325,10 +481,33 @@ export class Aof implements PersistenceModule {
     return this.writer.holdReply(c, out, close);
   }
 
+  bgrewriteaof(): { ok: string } | { error: string } {
+    return this.rewriter.bgrewriteaof();
+  }
+
+  /**
+   * prepareForShutdown's AOF part: refuses while the AOF is being enabled and its first
+   * rewrite runs (the dataset is on disk nowhere yet), unless forced.
+   */
+  mayShutdown(force: boolean): boolean {
+    if (!this.rewriter.inProgress || this.state !== 'wait-rewrite') return true;
+    if (force) {
+      this.server.logger.warning('Writing initial AOF. Exit anyway.');
+      return true;
+    }
+    this.server.logger.warning("Writing initial AOF, can't exit.");
+    return false;
+  }
+
   shutdown(): void {
+    if (this.rewriter.inProgress) {
+      // The AOF on disk is complete without it.
+      this.server.logger.warning('There is a child rewriting the AOF. Killing it!');
+      this.rewriter.kill(true);
+    }
     if (!this.on) return;
-    this.writer.flush(true);
     this.server.logger.notice('Calling fsync() on the AOF file.');
+    if (this.writer.attached) this.writer.flush(true);
     this.stopAppending();
   }
 
@@ -359,16 +538,24 @@ export class Aof implements PersistenceModule {
         etaSeconds: elapsed === 0 ? 1 : Math.floor((elapsed * remaining) / (loading.loadedBytes + 1)),
       };
     }
-    // Rewrite fields keep AOF_OFF's values until the background rewrite exists.
+    const rw = this.rewriter.info();
     return {
       ...AOF_OFF,
       aofEnabled: this.on,
+      aofRewriteInProgress: rw.inProgress,
+      aofRewriteScheduled: rw.scheduled,
+      aofLastRewriteTimeSec: rw.lastTimeSec,
+      aofCurrentRewriteTimeSec: rw.currentTimeSec,
+      aofLastBgrewriteStatus: rw.lastStatus,
+      aofRewrites: rw.rewrites,
+      aofRewritesConsecutiveFailures: rw.consecutiveFailures,
+      rewriteProgress: rw.inProgress ? { processed: rw.keysProcessed, total: rw.keysTotal } : null,
       aofLastWriteStatus: w.lastWriteStatus,
       aofFiles: this.server.config.bool('appendonly')
         ? {
-            currentSize: this.on ? this.closedFilesSize + w.incrSize : 0,
+            currentSize: this.currentSize,
             baseSize: this.baseSize,
-            pendingRewrite: false,
+            pendingRewrite: rw.scheduled,
             bufferLength: this.feed.pending,
             pendingBioFsync: w.pendingBioFsync,
             delayedFsync: w.delayedFsync,
@@ -377,11 +564,6 @@ export class Aof implements PersistenceModule {
       loadingProgress,
     };
   }
-}
-
-function failEnable(log: Server['logger']): string {
-  log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
-  return 'Unable to turn on AOF. Check server logs.';
 }
 
 /** A manifest or file error as the fatal lines Redis logs. */

@@ -26,13 +26,19 @@
 // returns. Only the strings a record needs (scores, the expiry) are created.
 
 import type { Database } from '../keyspace/database.js';
-import type { Entry } from '../keyspace/types.js';
+import type { Value } from '../keyspace/types.js';
 import { ListValue } from '../keyspace/list.js';
 import { HashValue } from '../keyspace/hash.js';
 import { SetValue } from '../keyspace/set.js';
 import { ZSet } from '../keyspace/zset.js';
 import { NIL } from '../keyspace/skiplist.js';
 import { formatDouble } from '../resp/numbers.js';
+
+/** What the records of a key depend on: a live Entry, or a snapshot's copy of one. */
+export interface KeyState {
+  readonly value: Value;
+  readonly expireAt: number;
+}
 
 /** AOF_REWRITE_ITEMS_PER_CMD: elements (or field/value, score/member pairs) per command. */
 export const AOF_REWRITE_ITEMS_PER_CMD = 64;
@@ -45,7 +51,7 @@ export type RecordSink = (argv: readonly string[]) => void;
  * written: start() announces how many items follow, add()/addPair() fill commands and emit
  * each full one.
  */
-class RecordWriter {
+export class RecordWriter {
   private readonly byLength: (string[] | undefined)[] = [];
   private emit: RecordSink = () => {};
   private cmd = '';
@@ -124,7 +130,7 @@ class RecordWriter {
   }
 
   /** Every record of one key. */
-  writeKey(key: string, entry: Entry, emit: RecordSink): void {
+  writeKey(key: string, entry: KeyState, emit: RecordSink): void {
     // `value`, not the stored form: a string being edited as a ByteString comes back as a string.
     const value = entry.value;
     if (typeof value === 'string') {
@@ -161,7 +167,7 @@ class RecordWriter {
 }
 
 /** Calls emit(argv) for each record of one key, in Redis's order (argv valid during the call). */
-export function rewriteKey(key: string, entry: Entry, emit: RecordSink): void {
+export function rewriteKey(key: string, entry: KeyState, emit: RecordSink): void {
   new RecordWriter().writeKey(key, entry, emit);
 }
 

@@ -66,6 +66,16 @@ export class AofWriter {
   private fsyncErr: unknown = null;
   private lastWriteErrorLog = -Infinity;
   private readonly held: HeldReply[] = [];
+  /**
+   * no-appendfsync-on-rewrite during a rewrite: everysec skips its fsyncs (as Redis while a
+   * child exists). `always` keeps fsyncing: its replies wait for durability, so skipping would
+   * either stall them for the whole rewrite or release them undurable.
+   */
+  suppressFsync: () => boolean = () => false;
+  /** fdatasyncs running per fd: a file is closed only once none runs on it. */
+  private readonly inflightByFd = new Map<number, number>();
+  /** Former INCR fds waiting for their last fsync and close. */
+  private readonly retiring = new Set<number>();
   private heldHead = 0;
 
   constructor(
@@ -76,6 +86,11 @@ export class AofWriter {
 
   get policy(): FsyncPolicy {
     return this.server.config.str('appendfsync') as FsyncPolicy;
+  }
+
+  /** An INCR (or the temp INCR) is open for appending. */
+  get attached(): boolean {
+    return this.fd >= 0;
   }
 
   /** Feed offset handed to write(2) successfully. */
@@ -132,6 +147,51 @@ export class AofWriter {
     this.releaseHeld();
   }
 
+  /**
+   * Appends to `fd` from now on (a new INCR at the start of a rewrite). The caller has flushed
+   * and nothing is pending. The old file is fsynced and closed off the loop (Redis's
+   * bioCreateCloseJob(fd, need_fsync)), except that while replies wait for durability (under
+   * `always`) its unsynced tail is fsynced here, so that `durable` — which a later fsync of
+   * the new file advances — never claims bytes of the old file that are not on disk. Returns
+   * false if that fsync failed (the server is stopping).
+   */
+  switchFile(fd: number): boolean {
+    const old = this.fd;
+    if (old >= 0 && this.incrFsyncOffset < this.incrSize && (this.policy === 'always' || this.heldCount > 0)) {
+      const err = this.fsyncNow();
+      if (err !== null) {
+        this.fsyncFailedUnderAlways(err);
+        return false;
+      }
+    }
+    this.fd = fd;
+    this.incrSize = 0;
+    this.incrFsyncOffset = 0;
+    this.postponedStart = 0;
+    if (old >= 0) this.retire(old);
+    return true;
+  }
+
+  /** fsync then close an INCR no longer appended to, once no fsync of it is running. */
+  private retire(fd: number): void {
+    this.retiring.add(fd);
+    if ((this.inflightByFd.get(fd) ?? 0) === 0) this.startRetireFsync(fd);
+  }
+
+  private startRetireFsync(fd: number): void {
+    this.inflightByFd.set(fd, 1);
+    this.afs.fdatasyncAsync(fd, (err) => {
+      this.inflightByFd.delete(fd);
+      this.retiring.delete(fd);
+      if (err && err.code !== 'EBADF' && err.code !== 'EINVAL') this.server.logger.warning(`Fail to fsync the AOF file: ${strerror(err)}`);
+      try {
+        this.afs.close(fd);
+      } catch {
+        // Closed already: nothing to do.
+      }
+    });
+  }
+
   /** Forgets an earlier write error (CONFIG SET appendonly yes: "AOF reopen ..."). */
   clearErrors(): void {
     if (!this.writeOk) this.server.logger.warning('AOF reopen, just ignore the last error.');
@@ -171,7 +231,7 @@ export class AofWriter {
       // within the second, the policy became always, or replies wait for one).
       if (this.fsyncInFlight) return;
       if (policy === 'always' && (this.incrFsyncOffset !== this.incrSize || this.durable < this.written)) this.startFsync();
-      else if (policy === 'everysec' && this.incrFsyncOffset !== this.incrSize && Math.floor(now / 1000) > this.lastFsyncSec) this.startBackgroundFsync(now);
+      else if (policy === 'everysec' && this.incrFsyncOffset !== this.incrSize && Math.floor(now / 1000) > this.lastFsyncSec && !this.suppressFsync()) this.startBackgroundFsync(now);
       else if (this.heldCount > 0) this.startFsync();
       return;
     }
@@ -192,7 +252,7 @@ export class AofWriter {
     if (policy === 'always') {
       this.startFsync();
     } else if (policy === 'everysec') {
-      if (!this.fsyncInFlight && Math.floor(now / 1000) > this.lastFsyncSec) this.startBackgroundFsync(now);
+      if (!this.fsyncInFlight && Math.floor(now / 1000) > this.lastFsyncSec && !this.suppressFsync()) this.startBackgroundFsync(now);
     } else if (this.heldCount > 0 && !this.fsyncInFlight) {
       this.startFsync();
     }
@@ -290,8 +350,13 @@ export class AofWriter {
     this.fsyncTarget = target;
     const fd = this.fd;
     const fileTarget = this.incrSize;
+    this.inflightByFd.set(fd, (this.inflightByFd.get(fd) ?? 0) + 1);
     this.afs.fdatasyncAsync(fd, (err) => {
       this.fsyncsInFlight--;
+      const left = (this.inflightByFd.get(fd) ?? 1) - 1;
+      if (left > 0) this.inflightByFd.set(fd, left);
+      else this.inflightByFd.delete(fd);
+      if (left === 0 && this.retiring.has(fd)) this.startRetireFsync(fd);
       const code = err?.code;
       if (err && code !== 'EBADF' && code !== 'EINVAL') {
         if (this.policy === 'always' || this.heldCount > 0) {

@@ -150,7 +150,11 @@ export async function main(rawArgs: readonly string[]): Promise<void> {
     shuttingDown = true;
     signalLog(log, `Received ${sig} scheduling shutdown...`);
     // Redis's cron then runs prepareForShutdown(), which logs as for SHUTDOWN.
-    void server.shutdown('user');
+    void server.shutdown('user').then((done) => {
+      if (done) return;
+      shuttingDown = false;
+      log.warning(`${sig} received but errors trying to shut down the server, check the logs for more information`);
+    });
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));

@@ -61,12 +61,14 @@ function shutdownCommand(c: Client): void {
   let nosave = false;
   let save = false;
   let other = false;
+  let force = false;
   let abort = false;
   for (let i = 1; i < c.argv.length; i++) {
     const a = c.argv[i]!;
     if (isOpt(a, 'NOSAVE')) nosave = true;
     else if (isOpt(a, 'SAVE')) save = true;
-    else if (isOpt(a, 'NOW') || isOpt(a, 'FORCE')) other = true;
+    else if (isOpt(a, 'NOW')) other = true;
+    else if (isOpt(a, 'FORCE')) other = force = true;
     else if (isOpt(a, 'ABORT')) abort = true;
     else return c.reply.error(ERR_SYNTAX);
   }
@@ -75,7 +77,7 @@ function shutdownCommand(c: Client): void {
   if (abort) return c.reply.error('ERR No shutdown in progress.');
   // No reply on success: the connection closes with the server. nodis keeps no RDB, so
   // SAVE/NOSAVE change nothing; the AOF is flushed by the shutdown itself.
-  void c.server.shutdown('user').then((done) => {
+  void c.server.shutdown('user', force).then((done) => {
     if (done || c.closed) return;
     c.reply.error('ERR Errors trying to SHUTDOWN. Check logs.');
     c.server.markForWrite(c);
@@ -174,6 +176,22 @@ export const serverCommands = [
     tips: ['nondeterministic_output'],
     handler(c) {
       c.reply.integer(c.server.lastSave);
+    },
+  },
+  {
+    // BGREWRITEAOF: +Background append only file rewriting started | scheduled (inside EXEC)
+    name: 'bgrewriteaof',
+    arity: 1,
+    flags: ['admin', 'noscript', 'no_async_loading'],
+    categories: ['dangerous'],
+    group: 'server',
+    since: '1.0.0',
+    summary: 'Asynchronously rewrite the append-only file',
+    complexity: 'O(1)',
+    handler(c) {
+      const r = c.server.persistence.bgrewriteaof();
+      if ('ok' in r) c.reply.simple(r.ok);
+      else c.reply.error(r.error);
     },
   },
   {

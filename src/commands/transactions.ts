@@ -70,11 +70,16 @@ export const transactionCommands = [
       c.inMulti = false;
       c.multiQueue = [];
       c.reply.array(queue.length);
-      for (const q of queue) {
-        c.argv = q.argv;
-        call(c.server, c, q.cmd);
+      c.server.inExec = true;
+      try {
+        for (const q of queue) {
+          c.argv = q.argv;
+          call(c.server, c, q.cmd);
+        }
+      } finally {
+        c.server.inExec = false;
+        c.argv = execArgv;
       }
-      c.argv = execArgv;
       // The queued commands propagated themselves; EXEC adds nothing of its own.
       c.preventPropagation();
     },

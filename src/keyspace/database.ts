@@ -71,6 +71,11 @@ export class Database {
     return this.dict.size;
   }
 
+  /** The seq of the newest entry ever added (0 if none): a snapshot's horizon. */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
   get expiresCount(): number {
     return this.volatile.size;
   }

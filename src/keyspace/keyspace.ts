@@ -3,6 +3,7 @@
 // into it (it is their KeyspaceHost), so a concern hooks in here once, not in each command.
 
 import { Database, type KeyspaceHost, type KeyspaceObserver } from './database.js';
+import { KeyspaceView } from './snapshot.js';
 import { WatchRegistry } from './watch.js';
 
 export interface KeyspaceStats {
@@ -35,6 +36,16 @@ export class Keyspace implements KeyspaceHost {
   onSwapped: ((a: Database, b: Database) => void) | null = null;
   /** Point-in-time views being kept exact (see KeyspaceObserver). */
   readonly observers: KeyspaceObserver[] = [];
+
+  /**
+   * A point-in-time view of every database, in O(number of databases): walk it with
+   * view.step() while the live keyspace keeps changing; release() it when done.
+   */
+  snapshot(): KeyspaceView {
+    const view = new KeyspaceView(this.dbs, (v) => this.removeObserver(v));
+    this.addObserver(view);
+    return view;
+  }
 
   addObserver(o: KeyspaceObserver): void {
     this.observers.push(o);

@@ -86,8 +86,6 @@ function enm(name: string, values: readonly string[], def: string, mutable: bool
 
 /** Acted on by nodis. */
 const ACTIVE = { ignored: false } as const;
-/** Rewrite directives: validated and stored, acted on by the background rewrite (next to come; the log says so). */
-const REWRITE_PENDING = { ignored: true } as const;
 /** A string Redis stores as NULL when empty (default unset). */
 const NULLABLE = { emptyIsNull: true } as const;
 
@@ -119,7 +117,7 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   bool('repl-disable-tcp-nodelay', 'no', true),
   bool('repl-diskless-sync', 'yes', true),
   bool('aof-rewrite-incremental-fsync', 'yes', true, ACTIVE),
-  bool('no-appendfsync-on-rewrite', 'no', true, REWRITE_PENDING),
+  bool('no-appendfsync-on-rewrite', 'no', true, ACTIVE),
   bool('cluster-require-full-coverage', 'yes', true),
   bool('rdb-save-incremental-fsync', 'yes', true),
   bool('aof-load-truncated', 'yes', true, ACTIVE),
@@ -214,7 +212,7 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   int('databases', 1n, INT_MAX, '16', false, ACTIVE),
   int('port', 0n, 65535n, '6379', true, ACTIVE),
   int('io-threads', 1n, 128n, '1', false),
-  int('auto-aof-rewrite-percentage', 0n, INT_MAX, '100', true, REWRITE_PENDING),
+  int('auto-aof-rewrite-percentage', 0n, INT_MAX, '100', true, ACTIVE),
   int('cluster-replica-validity-factor', 0n, INT_MAX, '10', true, { aliases: ['cluster-slave-validity-factor'] }),
   int('list-max-listpack-size', INT_MIN, INT_MAX, '-2', true, { aliases: ['list-max-ziplist-size'] }),
   int('tcp-keepalive', 0n, INT_MAX, '300', true, ACTIVE),
@@ -239,7 +237,7 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   int('repl-timeout', 1n, INT_MAX, '60', true),
   int('repl-ping-replica-period', 1n, INT_MAX, '10', true, { aliases: ['repl-ping-slave-period'] }),
   int('list-compress-depth', 0n, INT_MAX, '0', true),
-  int('rdb-key-save-delay', INT_MIN, INT_MAX, '0', true, { hidden: true }),
+  int('rdb-key-save-delay', INT_MIN, INT_MAX, '0', true, { hidden: true, ignored: false }),
   int('key-load-delay', INT_MIN, INT_MAX, '0', true, { hidden: true, ...ACTIVE }),
   int('active-expire-effort', 1n, 10n, '1', true),
   int('hz', 0n, INT_MAX, '10', true, ACTIVE),
@@ -275,7 +273,7 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   mem('client-query-buffer-limit', MB, LONG_MAX, '1073741824', true, { unsigned: true, ...ACTIVE }),
   mem('maxmemory-clients', -100n, SSIZE_MAX, '0', true, { percent: true }),
   int('repl-backlog-ttl', 0n, LONG_MAX, '3600', true),
-  mem('auto-aof-rewrite-min-size', 0n, LLONG_MAX, '67108864', true, REWRITE_PENDING),
+  mem('auto-aof-rewrite-min-size', 0n, LLONG_MAX, '67108864', true, ACTIVE),
   int('loading-process-events-interval-bytes', 1024n, INT_MAX, '2097152', true, { hidden: true }),
 
   // ---- TLS (Redis built with TLS support, as Debian's is) ----

@@ -19,6 +19,8 @@ export interface PersistenceInfo {
   readonly aofLastBgrewriteStatus: 'ok' | 'err';
   readonly aofRewrites: number;
   readonly aofRewritesConsecutiveFailures: number;
+  /** Keys written by the running rewrite, of how many (current_save_keys_*), or null. */
+  readonly rewriteProgress: { readonly processed: number; readonly total: number } | null;
   readonly aofLastWriteStatus: 'ok' | 'err';
   /** Reported only when appendonly is on (the second block of 7.0's persistence section). */
   readonly aofFiles: {
@@ -53,6 +55,7 @@ export const AOF_OFF: PersistenceInfo = {
   aofLastBgrewriteStatus: 'ok',
   aofRewrites: 0,
   aofRewritesConsecutiveFailures: 0,
+  rewriteProgress: null,
   aofLastWriteStatus: 'ok',
   aofFiles: null,
   loadingProgress: null,
@@ -71,15 +74,16 @@ export function persistence(server: Server): PersistenceInfo {
 export function persistenceFields(server: Server): Field[] {
   const p = persistence(server);
   const flag = (b: boolean) => (b ? 1 : 0);
+  const rw = p.rewriteProgress;
   const fields: Field[] = [
     ['loading', flag(server.keyspace.loading)],
     ['async_loading', 0],
     ['current_cow_peak', 0],
     ['current_cow_size', 0],
     ['current_cow_size_age', 0],
-    ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
+    ['current_fork_perc', rw !== null && rw.total > 0 ? ((rw.processed * 100) / rw.total).toFixed(2) : '0.00'],
+    ['current_save_keys_processed', rw?.processed ?? 0],
+    ['current_save_keys_total', rw?.total ?? 0],
     ['rdb_changes_since_last_save', server.keyspace.dirty],
     ['rdb_bgsave_in_progress', 0],
     ['rdb_last_save_time', server.lastSave],

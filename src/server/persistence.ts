@@ -13,7 +13,11 @@ export interface PersistenceModule {
   writeDeniedReason(): string | null;
   /** Takes a reply that must wait for durability (appendfsync always); true if taken. */
   holdReply(c: Client, out: Buffer | null, close: boolean): boolean;
-  /** SHUTDOWN and close(): flush, fsync, close the file (idempotent). */
+  /** BGREWRITEAOF: the status reply, or the error text. */
+  bgrewriteaof(): { ok: string } | { error: string };
+  /** prepareForShutdown: false (logged) if the AOF cannot let the server exit now. */
+  mayShutdown(force: boolean): boolean;
+  /** SHUTDOWN and close(): stop a rewrite; flush, fsync, close the file (idempotent). */
   shutdown(): void;
   /** DEBUG LOADAOF: reload the dataset from the AOF (a failure crashes the server). */
   debugLoadAof(): void;

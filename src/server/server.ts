@@ -50,6 +50,8 @@ export class Server {
   readonly replId: string;
   /** The AOF: its hooks run before sleep, in cron, at shutdown, for MISCONF and INFO. */
   readonly persistence: PersistenceModule;
+  /** True while EXEC runs its queued commands (server.in_exec: a rewrite is scheduled, not started). */
+  inExec = false;
   /** Set once a fatal error stopped this server (Redis would have exited). */
   crashed = false;
   /** Called after a fatal error was logged (the CLI exits the process with status 1). */
@@ -168,9 +170,13 @@ export class Server {
    * SHUTDOWN / SIGTERM: log as Redis does, close, then run onShutdown.
    * Returns false if the shutdown was refused.
    */
-  async shutdown(reason: 'user' | 'SIGTERM' | 'SIGINT'): Promise<boolean> {
+  async shutdown(reason: 'user' | 'SIGTERM' | 'SIGINT', force = false): Promise<boolean> {
     if (reason === 'user') this.logger.warning('User requested shutdown...');
     else this.logger.warning(`Received ${reason} scheduling shutdown...`);
+    if (!this.persistence.mayShutdown(force)) {
+      this.logger.warning('Errors trying to shut down the server. Check the logs for more information.');
+      return false;
+    }
     this.runBeforeSleep();
     await this.close();
     this.logger.warning('Redis is now ready to exit, bye bye...');

@@ -177,6 +177,18 @@ export class FaultFs implements AofFs {
     }
   }
 
+  /** The background rewrite's write: the same faults as write(), reported asynchronously. */
+  writeAsync(fd: number, buf: Buffer, offset: number, length: number, done: (err: NodeJS.ErrnoException | null, n: number) => void): void {
+    let n = 0;
+    let error: NodeJS.ErrnoException | null = null;
+    try {
+      n = this.write(fd, buf, offset, length);
+    } catch (err) {
+      error = err as NodeJS.ErrnoException;
+    }
+    setImmediate(() => done(error, n));
+  }
+
   fsync(fd: number): void {
     if (this.targeted(fd)) this.calls.fsync++;
     this.real.fsync(fd);

@@ -1,0 +1,237 @@
+// The background AOF rewrite's lifecycle, as Redis 7.0 runs it around its forked child
+// (aof.c: rewriteAppendOnlyFileBackground, backgroundRewriteDoneHandler, aofRewriteLimited),
+// with the child replaced by an in-process walk of a point-in-time view (rewrite.ts):
+//
+//   start    flush the AOF; with AOF on, open a new INCR and persist the manifest (new writes
+//            go there from now on); with AOF being enabled (WAIT_REWRITE), append to the temp
+//            INCR instead; take the view; walk it into temp-rewriteaof-bg-<pid>.aof in `dir`.
+//   success  rename the temp file to the next BASE, the temp INCR (if any) to the next INCR;
+//            mark the old BASE and the rewritten INCRs as history; persist the manifest (the
+//            atomic switch point); delete history in the background.
+//   failure  status err, consecutive failures + 1, temp files removed; the INCR opened for
+//            the attempt stays in the manifest. Automatic and scheduled rewrites back off for
+//            1, 2, 4 ... 60 minutes after 3 consecutive failures.
+//   cancel   CONFIG SET appendonly no, SHUTDOWN, a restart for appendonly yes: the walk stops,
+//            the view is released, the temp file removed.
+
+import type { Server } from '../server/server.js';
+import type { Aof } from './aof.js';
+import { makePath, strerror } from './fs.js';
+import { RewriteBody, type RewriteBodyResult } from './rewrite.js';
+
+/** AOF_REWRITE_LIMITE_THRESHOLD: consecutive failures before automatic rewrites back off. */
+const LIMIT_THRESHOLD = 3;
+/** AOF_REWRITE_LIMITE_MAX_MINUTES. */
+const LIMIT_MAX_MINUTES = 60;
+
+export const tempRewriteBgFileName = (pid: number): string => `temp-rewriteaof-bg-${pid}.aof`;
+
+interface RunningRewrite {
+  readonly body: RewriteBody;
+  /** ms timestamp of the start (aof_rewrite_time_start). */
+  readonly startedAt: number;
+  readonly tmpPath: string;
+}
+
+export class AofRewriter {
+  private job: RunningRewrite | null = null;
+  /** aof_rewrite_scheduled. */
+  scheduled = false;
+  /** aof_rewrite_time_last (s), -1 if none. */
+  private lastTimeSec = -1;
+  /** aof_lastbgrewrite_status. */
+  private lastStatus: 'ok' | 'err' = 'ok';
+  /** stat_aof_rewrites. */
+  private rewrites = 0;
+  /** stat_aofrw_consecutive_failures. */
+  private consecutiveFailures = 0;
+  private nextDelayMinutes = 0;
+  /** Unix seconds before which limited rewrites wait (0: not waiting). */
+  private nextRewriteTime = 0;
+
+  constructor(
+    private readonly server: Server,
+    private readonly aof: Aof,
+  ) {}
+
+  get inProgress(): boolean {
+    return this.job !== null;
+  }
+
+  // ---- commands and triggers -------------------------------------------------------------
+
+  /** BGREWRITEAOF: the status reply, or an error (without the "-"). */
+  bgrewriteaof(): { ok: string } | { error: string } {
+    if (this.job !== null) return { error: 'ERR Background append only file rewriting already in progress' };
+    if (this.server.inExec) {
+      // A rewrite does not start inside a transaction; a manual request resets the limiter.
+      this.scheduled = true;
+      this.consecutiveFailures = 0;
+      return { ok: 'Background append only file rewriting scheduled' };
+    }
+    if (this.start()) return { ok: 'Background append only file rewriting started' };
+    return { error: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information." };
+  }
+
+  /** serverCron's part: a scheduled rewrite, then the automatic trigger. */
+  cron(): void {
+    if (this.job !== null) return;
+    if (this.scheduled && !this.limited()) {
+      this.start();
+      return;
+    }
+    const aof = this.aof;
+    const config = this.server.config;
+    const perc = config.num('auto-aof-rewrite-percentage');
+    if (aof.state !== 'on' || perc === 0) return;
+    const current = aof.currentSize;
+    if (current <= config.num('auto-aof-rewrite-min-size')) return;
+    const base = aof.baseSize > 0 ? aof.baseSize : 1;
+    const growth = Math.floor((current * 100) / base) - 100;
+    if (growth >= perc && !this.limited()) {
+      this.server.logger.notice(`Starting automatic rewriting of AOF on ${growth}% growth`);
+      this.start();
+    }
+  }
+
+  /** aofRewriteLimited: after repeated failures, wait 1, 2, 4 ... 60 minutes between tries. */
+  private limited(): boolean {
+    if (this.consecutiveFailures < LIMIT_THRESHOLD) {
+      this.nextDelayMinutes = 0;
+      this.nextRewriteTime = 0;
+      return false;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (this.nextRewriteTime !== 0) {
+      if (now < this.nextRewriteTime) return true;
+      this.nextRewriteTime = 0;
+      return false;
+    }
+    this.nextDelayMinutes = this.nextDelayMinutes === 0 ? 1 : Math.min(LIMIT_MAX_MINUTES, this.nextDelayMinutes * 2);
+    this.nextRewriteTime = now + this.nextDelayMinutes * 60;
+    this.server.logger.warning(`Background AOF rewrite has repeatedly failed and triggered the limit, will retry in ${this.nextDelayMinutes} minutes`);
+    return true;
+  }
+
+  // ---- start -------------------------------------------------------------------------------
+
+  /** rewriteAppendOnlyFileBackground. False (logged) if it could not start. */
+  start(): boolean {
+    if (this.job !== null) return false;
+    const aof = this.aof;
+    const log = this.server.logger;
+    const config = this.server.config;
+    if (!aof.createDir(false)) {
+      this.lastStatus = 'err';
+      return false;
+    }
+    if (!aof.openIncrForRewrite()) {
+      this.lastStatus = 'err';
+      return false;
+    }
+    this.rewrites++;
+    const tmpPath = makePath(config.str('dir'), tempRewriteBgFileName(process.pid));
+    const view = this.server.keyspace.snapshot();
+    const timestamp = config.bool('aof-timestamp-enabled') ? Math.floor(Date.now() / 1000) : null;
+    if (config.bool('aof-use-rdb-preamble')) aof.notePreamble();
+    const body = new RewriteBody(
+      aof.afs,
+      tmpPath,
+      view,
+      {
+        timestamp,
+        incrementalFsync: config.bool('aof-rewrite-incremental-fsync'),
+        keyDelayUs: () => config.num('rdb-key-save-delay'),
+      },
+      (result) => this.done(result),
+    );
+    try {
+      body.start();
+    } catch (err) {
+      view.release();
+      log.warning(`Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(err)}`);
+      this.failed();
+      return false;
+    }
+    this.scheduled = false;
+    this.job = { body, startedAt: Date.now(), tmpPath };
+    log.notice(`Background append only file rewriting started by pid ${process.pid}`);
+    return true;
+  }
+
+  // ---- completion --------------------------------------------------------------------------
+
+  private done(result: RewriteBodyResult): void {
+    const job = this.job;
+    if (job === null) return;
+    const log = this.server.logger;
+    if (!result.ok) {
+      log.warning(`Write error writing append only file on disk: ${strerror(result.error)}`);
+      log.warning('Background AOF rewrite terminated with error');
+      this.finishJob(job);
+      this.failed();
+      return;
+    }
+    log.notice(`Successfully created the temporary AOF base file ${tempRewriteBgFileName(process.pid)}`);
+    log.notice('Background AOF rewrite terminated with success');
+    this.finishJob(job);
+    if (this.aof.installRewrite(job.tmpPath)) {
+      this.lastStatus = 'ok';
+      this.consecutiveFailures = 0;
+      log.notice('Background AOF rewrite finished successfully');
+    } else {
+      this.failed();
+    }
+  }
+
+  private finishJob(job: RunningRewrite): void {
+    this.lastTimeSec = Math.floor((Date.now() - job.startedAt) / 1000);
+    this.job = null;
+  }
+
+  private failed(): void {
+    this.lastStatus = 'err';
+    this.consecutiveFailures++;
+    this.aof.rewriteFailed();
+  }
+
+  /**
+   * killAppendOnlyChild: stop a running rewrite (its temp file is removed). `quiet` for the
+   * cases Redis logs otherwise (SHUTDOWN's own line).
+   */
+  kill(quiet = false): void {
+    const job = this.job;
+    if (job === null) return;
+    if (!quiet) this.server.logger.notice(`Killing running AOF rewrite child: ${process.pid}`);
+    job.body.cancel();
+    this.finishJob(job);
+    this.aof.rewriteKilled();
+  }
+
+  // ---- INFO --------------------------------------------------------------------------------
+
+  info(): {
+    inProgress: boolean;
+    scheduled: boolean;
+    lastTimeSec: number;
+    currentTimeSec: number;
+    lastStatus: 'ok' | 'err';
+    rewrites: number;
+    consecutiveFailures: number;
+    keysProcessed: number;
+    keysTotal: number;
+  } {
+    const job = this.job;
+    return {
+      inProgress: job !== null,
+      scheduled: this.scheduled,
+      lastTimeSec: this.lastTimeSec,
+      currentTimeSec: job === null ? -1 : Math.floor((Date.now() - job.startedAt) / 1000),
+      lastStatus: this.lastStatus,
+      rewrites: this.rewrites,
+      consecutiveFailures: this.consecutiveFailures,
+      keysProcessed: job === null ? 0 : job.body.keysProcessed,
+      keysTotal: job === null ? 0 : job.body.keysTotal,
+    };
+  }
+}
