@@ -15,14 +15,14 @@ import { AOF_OFF, type PersistenceInfo } from '../server/info-persistence.js';
 import type { Server } from '../server/server.js';
 import type { PersistenceModule } from '../server/persistence.js';
 import { writeBaseFile } from './base.js';
-import { AofRewriter, tempRewriteBgFileName } from './bgrewrite.js';
+import { AofRewriter, type RewriteTarget } from './bgrewrite.js';
+import { MultiPartTarget } from './multipart.js';
 import { AofFeed } from './feed.js';
 import { type AofFs, fsError, nodeAofFs, strerror } from './fs.js';
-import { AofFatalError, type LoadingProgress, type LoadOutcome, loadAppendOnlyFiles, runLoadAsync, runLoadSync } from './loader.js';
+import { AofFatalError, asFatal, type LoadingProgress, type LoadOutcome, loadAppendOnlyFiles, runLoadAsync, runLoadSync } from './loader.js';
 import {
   type AofLayout,
   AofManifest,
-  AofManifestError,
   aofDirPath,
   aofFilePath,
   loadManifestFromDisk,
@@ -42,13 +42,15 @@ export class Aof implements PersistenceModule {
   readonly feed = new AofFeed();
   readonly writer: AofWriter;
   readonly rewriter: AofRewriter;
+  /** The layout's side of a rewrite: multi-part (Redis 7.0) or the classic single file. */
+  readonly target: RewriteTarget;
   manifest = new AofManifest();
   state: AofState = 'off';
   private loading: LoadingProgress | null = null;
   /** aof_rewrite_base_size. */
   baseSize = 0;
   /** Bytes of the BASE and the INCRs before the one being appended to. */
-  private closedFilesSize = 0;
+  closedFilesSize = 0;
   private preambleNoticeLogged = false;
   private readonly listener = (ops: readonly PropagatedOp[]): void => {
     this.feed.timestamps = this.timestamps;
@@ -58,17 +60,18 @@ export class Aof implements PersistenceModule {
   private timestamps: boolean;
 
   constructor(
-    private readonly server: Server,
+    readonly server: Server,
     readonly afs: AofFs = nodeAofFs,
   ) {
     this.writer = new AofWriter(server, this.feed, afs);
     this.rewriter = new AofRewriter(server, this);
+    this.target = new MultiPartTarget(this);
     this.writer.suppressFsync = () => this.rewriter.inProgress && server.config.bool('no-appendfsync-on-rewrite');
     this.timestamps = server.config.bool('aof-timestamp-enabled');
   }
 
   /** Appending to a file (on, or being enabled). */
-  private get on(): boolean {
+  get on(): boolean {
     return this.state !== 'off';
   }
 
@@ -169,7 +172,7 @@ export class Aof implements PersistenceModule {
   }
 
   /** Opens an INCR for appending; `truncate` for a brand-new one. */
-  private openIncr(name: string, truncate: boolean): number {
+  openIncr(name: string, truncate: boolean): number {
     const { O_WRONLY, O_APPEND, O_CREAT, O_TRUNC } = fs.constants;
     try {
       return this.afs.open(aofFilePath(this.layout, name), O_WRONLY | O_APPEND | O_CREAT | (truncate ? O_TRUNC : 0), 0o644);
@@ -199,7 +202,7 @@ export class Aof implements PersistenceModule {
     if (timestamp !== null) this.feed.markTimestamp(timestamp);
   }
 
-  private startAppending(fd: number, size: number, state: AofState = 'on'): void {
+  startAppending(fd: number, size: number, state: AofState = 'on'): void {
     this.feed.reset();
     this.writer.attach(fd, size);
     if (!this.listening) this.server.propagation.addListener(this.listener);
@@ -225,7 +228,7 @@ export class Aof implements PersistenceModule {
     }
   }
 
-  private fileSize(name: string): number {
+  fileSize(name: string): number {
     return this.afs.stat(aofFilePath(this.layout, name))?.size ?? 0;
   }
 
@@ -263,7 +266,7 @@ export class Aof implements PersistenceModule {
     return null;
   }
 
-  private unlinkQuietly(name: string): void {
+  unlinkQuietly(name: string): void {
     try {
       this.afs.unlink(aofFilePath(this.layout, name));
     } catch {
@@ -292,143 +295,6 @@ export class Aof implements PersistenceModule {
     this.feed.reset();
     this.state = 'off';
     this.closedFilesSize = 0;
-  }
-
-  // ---- background rewrite hooks (bgrewrite.ts) ---------------------------------------------
-
-  /**
-   * openNewIncrAofForAppend, at the start of a rewrite: with AOF on, a new INCR is listed in
-   * the manifest (persisted before the view is taken) and appended to from now on; while
-   * being enabled, the temp INCR is (re)created; with AOF off, nothing. False (logged) if the
-   * rewrite cannot start.
-   */
-  openIncrForRewrite(): boolean {
-    if (this.state === 'off') return true;
-    const log = this.server.logger;
-    const layout = this.layout;
-    if (this.writer.attached) this.writer.flush(true);
-    if (this.feed.pending > 0) {
-      // Those records' effects are in the dataset the view will see: they must not land in
-      // the new INCR as well. The write error is logged already; try again once it is solved.
-      log.warning("Can't rewrite the AOF while the AOF buffer can't be written (see the write error above).");
-      return false;
-    }
-    if (this.state === 'wait-rewrite') {
-      let fd: number;
-      try {
-        fd = this.openIncr(tempIncrFileName(layout.appendfilename), true);
-      } catch (err) {
-        for (const l of asFatal(err).logLines) log.warning(l);
-        return false;
-      }
-      if (this.writer.attached) this.writer.detach();
-      this.startAppending(fd, 0, 'wait-rewrite');
-      log.notice(`Creating AOF incr file ${tempIncrFileName(layout.appendfilename)} on background rewrite`);
-      return true;
-    }
-    const manifest = this.manifest.clone();
-    const name = manifest.newIncr(layout.appendfilename);
-    let fd = -1;
-    try {
-      fd = this.openIncr(name, true);
-      persistManifest(this.afs, layout, manifest);
-    } catch (err) {
-      for (const l of asFatal(err).logLines) log.warning(l);
-      if (fd >= 0) this.afs.close(fd);
-      this.unlinkQuietly(name);
-      return false;
-    }
-    this.manifest = manifest;
-    const oldSize = this.writer.incrSize;
-    if (!this.writer.switchFile(fd)) return false;
-    this.closedFilesSize += oldSize;
-    // aof_selected_db = -1: the new INCR starts with a SELECT.
-    this.feed.reset();
-    log.notice(`Creating AOF incr file ${name} on background rewrite`);
-    return true;
-  }
-
-  /**
-   * backgroundRewriteDoneHandler after a complete temp BASE: rename it (and the temp INCR of
-   * a WAIT_REWRITE) into place, mark the replaced files as history, persist the manifest —
-   * the switch point — and delete the history. False (logged, files removed) on failure.
-   */
-  installRewrite(tmpPath: string): boolean {
-    const log = this.server.logger;
-    const layout = this.layout;
-    const tmpName = tempRewriteBgFileName(process.pid);
-    const manifest = this.manifest.clone();
-    const baseName = manifest.newBase(layout.appendfilename, false);
-    try {
-      this.afs.rename(tmpPath, aofFilePath(layout, baseName));
-    } catch (err) {
-      log.warning(`Error trying to rename the temporary AOF base file ${tmpName} into ${baseName}: ${strerror(err)}`);
-      this.unlinkPath(tmpPath);
-      return false;
-    }
-    log.notice(`Successfully renamed the temporary AOF base file ${tmpName} into ${baseName}`);
-    let incrName: string | null = null;
-    if (this.state === 'wait-rewrite') {
-      const tempIncr = tempIncrFileName(layout.appendfilename);
-      incrName = manifest.newIncr(layout.appendfilename);
-      try {
-        this.afs.rename(aofFilePath(layout, tempIncr), aofFilePath(layout, incrName));
-      } catch (err) {
-        log.warning(`Error trying to rename the temporary AOF incr file ${tempIncr} into ${incrName}: ${strerror(err)}`);
-        this.unlinkQuietly(baseName);
-        return false;
-      }
-      log.notice(`Successfully renamed the temporary AOF incr file ${tempIncr} into ${incrName}`);
-    }
-    manifest.markRewrittenIncrsAsHistory(this.state !== 'off');
-    try {
-      persistManifest(this.afs, layout, manifest);
-    } catch (err) {
-      for (const l of asFatal(err).logLines) log.warning(l);
-      this.unlinkQuietly(baseName);
-      if (incrName !== null) {
-        // The temp INCR keeps receiving writes until the next attempt replaces it.
-        this.afs.rename(aofFilePath(layout, incrName), aofFilePath(layout, tempIncrFileName(layout.appendfilename)));
-      }
-      return false;
-    }
-    this.manifest = manifest;
-    if (this.state === 'wait-rewrite') this.state = 'on';
-    const baseSize = this.fileSize(baseName);
-    this.closedFilesSize = baseSize;
-    // aof_rewrite_base_size = aof_current_size = BASE + the INCR being written.
-    this.baseSize = baseSize + (this.on ? this.writer.incrSize : 0);
-    this.deleteHistory();
-    return true;
-  }
-
-  /** A failed rewrite: while being enabled, drop the temp INCR and try again later. */
-  rewriteFailed(): void {
-    if (this.state !== 'wait-rewrite') return;
-    this.abandonTempIncr();
-    this.rewriter.scheduled = true;
-  }
-
-  /** A rewrite was stopped; while being enabled, its temp INCR goes with it. */
-  rewriteKilled(): void {
-    if (this.state === 'wait-rewrite' && this.writer.attached) this.abandonTempIncr();
-  }
-
-  private abandonTempIncr(): void {
-    const name = tempIncrFileName(this.layout.appendfilename);
-    this.writer.flush(true);
-    this.writer.detach();
-    if (this.feed.pending > 0) this.feed.consume(this.feed.pending);
-    this.server.logger.notice(`Removing the temp incr aof file ${name} in the background`);
-    this.unlinkQuietly(name);
-  }
-
-  private unlinkPath(path: string): void {
-    try {
-      this.afs.unlink(path);
-    } catch {
-      // Already gone.
-    }
   }
 
   /** aof_current_size: the BASE and every INCR, the one being written included. */
@@ -564,12 +430,4 @@ export class Aof implements PersistenceModule {
       loadingProgress,
     };
   }
-}
-
-/** A manifest or file error as the fatal lines Redis logs. */
-function asFatal(err: unknown): AofFatalError {
-  if (err instanceof AofFatalError) return err;
-  if (err instanceof AofManifestError) return new AofFatalError(err.logLines);
-  if (typeof (err as NodeJS.ErrnoException | null)?.code === 'string') return new AofFatalError([strerror(err)]);
-  throw err;
 }

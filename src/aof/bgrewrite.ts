@@ -24,6 +24,16 @@ const LIMIT_THRESHOLD = 3;
 /** AOF_REWRITE_LIMITE_MAX_MINUTES. */
 const LIMIT_MAX_MINUTES = 60;
 
+/** What a rewrite needs from the AOF's file layout (multipart.ts, classic.ts). */
+export interface RewriteTarget {
+  /** Before the view is taken (the AOF is flushed here): false, logged, if it cannot start. */
+  prepare(): boolean;
+  /** The temp BASE at `tmpPath` is complete and fsynced: put it in place, then done(ok). */
+  install(tmpPath: string, done: (ok: boolean) => void): void;
+  /** The rewrite failed or was stopped: drop what prepare() set up for it. */
+  abandon(): void;
+}
+
 export const tempRewriteBgFileName = (pid: number): string => `temp-rewriteaof-bg-${pid}.aof`;
 
 interface RunningRewrite {
@@ -125,7 +135,7 @@ export class AofRewriter {
       this.lastStatus = 'err';
       return false;
     }
-    if (!aof.openIncrForRewrite()) {
+    if (!aof.target.prepare()) {
       this.lastStatus = 'err';
       return false;
     }
@@ -174,14 +184,16 @@ export class AofRewriter {
     }
     log.notice(`Successfully created the temporary AOF base file ${tempRewriteBgFileName(process.pid)}`);
     log.notice('Background AOF rewrite terminated with success');
-    this.finishJob(job);
-    if (this.aof.installRewrite(job.tmpPath)) {
+    this.aof.target.install(job.tmpPath, (ok) => {
+      this.finishJob(job);
+      if (!ok) {
+        this.failed();
+        return;
+      }
       this.lastStatus = 'ok';
       this.consecutiveFailures = 0;
       log.notice('Background AOF rewrite finished successfully');
-    } else {
-      this.failed();
-    }
+    });
   }
 
   private finishJob(job: RunningRewrite): void {
@@ -192,7 +204,9 @@ export class AofRewriter {
   private failed(): void {
     this.lastStatus = 'err';
     this.consecutiveFailures++;
-    this.aof.rewriteFailed();
+    this.aof.target.abandon();
+    // An AOF being enabled tries again from cron (Redis: aof_rewrite_scheduled = 1).
+    if (this.aof.state === 'wait-rewrite') this.scheduled = true;
   }
 
   /**
@@ -205,7 +219,7 @@ export class AofRewriter {
     if (!quiet) this.server.logger.notice(`Killing running AOF rewrite child: ${process.pid}`);
     job.body.cancel();
     this.finishJob(job);
-    this.aof.rewriteKilled();
+    this.aof.target.abandon();
   }
 
   // ---- INFO --------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import { processCommand } from '../commands/dispatch.js';
 import type { Server } from '../server/server.js';
 import { type AofFs, strerror } from './fs.js';
-import { type AofLayout, type AofManifest, aofFilePath } from './manifest.js';
+import { type AofLayout, type AofManifest, AofManifestError, aofFilePath } from './manifest.js';
 import { type AofLoadEnd, AofFdScanner } from './scan.js';
 
 /** A condition Redis logs and then exits on; `logLines` are the WARNING lines, in order. */
@@ -220,4 +220,12 @@ export async function runLoadAsync(gen: Generator<number, LoadOutcome>): Promise
     if (r.done === true) return r.value;
     await new Promise<void>((resolve) => (r.value > 0 ? setTimeout(resolve, r.value) : setImmediate(resolve)));
   }
+}
+
+/** A manifest or file error as the fatal lines Redis logs. */
+export function asFatal(err: unknown): AofFatalError {
+  if (err instanceof AofFatalError) return err;
+  if (err instanceof AofManifestError) return new AofFatalError(err.logLines);
+  if (typeof (err as NodeJS.ErrnoException | null)?.code === 'string') return new AofFatalError([strerror(err)]);
+  throw err;
 }

@@ -1,0 +1,145 @@
+// The multi-part layout's side of a background rewrite (Redis 7.0): the INCR switch before
+// the view is taken, and the installation of the new BASE afterwards.
+
+import type { Aof } from './aof.js';
+import type { RewriteTarget } from './bgrewrite.js';
+import { strerror } from './fs.js';
+import { aofFilePath, persistManifest, tempIncrFileName } from './manifest.js';
+import { asFatal } from './loader.js';
+import { tempRewriteBgFileName } from './bgrewrite.js';
+
+export class MultiPartTarget implements RewriteTarget {
+  constructor(private readonly aof: Aof) {}
+
+  /**
+   * openNewIncrAofForAppend, at the start of a rewrite: with AOF on, a new INCR is listed in
+   * the manifest (persisted before the view is taken) and appended to from now on; while
+   * being enabled, the temp INCR is (re)created; with AOF off, nothing. False (logged) if the
+   * rewrite cannot start.
+   */
+  prepare(): boolean {
+    if (this.aof.state === 'off') return true;
+    const log = this.aof.server.logger;
+    const layout = this.aof.layout;
+    if (this.aof.writer.attached) this.aof.writer.flush(true);
+    if (this.aof.feed.pending > 0) {
+      // Those records' effects are in the dataset the view will see: they must not land in
+      // the new INCR as well. The write error is logged already; try again once it is solved.
+      log.warning("Can't rewrite the AOF while the AOF buffer can't be written (see the write error above).");
+      return false;
+    }
+    if (this.aof.state === 'wait-rewrite') {
+      let fd: number;
+      try {
+        fd = this.aof.openIncr(tempIncrFileName(layout.appendfilename), true);
+      } catch (err) {
+        for (const l of asFatal(err).logLines) log.warning(l);
+        return false;
+      }
+      if (this.aof.writer.attached) this.aof.writer.detach();
+      this.aof.startAppending(fd, 0, 'wait-rewrite');
+      log.notice(`Creating AOF incr file ${tempIncrFileName(layout.appendfilename)} on background rewrite`);
+      return true;
+    }
+    const manifest = this.aof.manifest.clone();
+    const name = manifest.newIncr(layout.appendfilename);
+    let fd = -1;
+    try {
+      fd = this.aof.openIncr(name, true);
+      persistManifest(this.aof.afs, layout, manifest);
+    } catch (err) {
+      for (const l of asFatal(err).logLines) log.warning(l);
+      if (fd >= 0) this.aof.afs.close(fd);
+      this.aof.unlinkQuietly(name);
+      return false;
+    }
+    this.aof.manifest = manifest;
+    const oldSize = this.aof.writer.incrSize;
+    if (!this.aof.writer.switchFile(fd)) return false;
+    this.aof.closedFilesSize += oldSize;
+    // aof_selected_db = -1: the new INCR starts with a SELECT.
+    this.aof.feed.reset();
+    log.notice(`Creating AOF incr file ${name} on background rewrite`);
+    return true;
+  }
+
+  /**
+   * backgroundRewriteDoneHandler after a complete temp BASE: rename it (and the temp INCR of
+   * a WAIT_REWRITE) into place, mark the replaced files as history, persist the manifest —
+   * the switch point — and delete the history. False (logged, files removed) on failure.
+   */
+  install(tmpPath: string, done: (ok: boolean) => void): void {
+    done(this.installNow(tmpPath));
+  }
+
+  private installNow(tmpPath: string): boolean {
+    const log = this.aof.server.logger;
+    const layout = this.aof.layout;
+    const tmpName = tempRewriteBgFileName(process.pid);
+    const manifest = this.aof.manifest.clone();
+    const baseName = manifest.newBase(layout.appendfilename, false);
+    try {
+      this.aof.afs.rename(tmpPath, aofFilePath(layout, baseName));
+    } catch (err) {
+      log.warning(`Error trying to rename the temporary AOF base file ${tmpName} into ${baseName}: ${strerror(err)}`);
+      this.unlinkPath(tmpPath);
+      return false;
+    }
+    log.notice(`Successfully renamed the temporary AOF base file ${tmpName} into ${baseName}`);
+    let incrName: string | null = null;
+    if (this.aof.state === 'wait-rewrite') {
+      const tempIncr = tempIncrFileName(layout.appendfilename);
+      incrName = manifest.newIncr(layout.appendfilename);
+      try {
+        this.aof.afs.rename(aofFilePath(layout, tempIncr), aofFilePath(layout, incrName));
+      } catch (err) {
+        log.warning(`Error trying to rename the temporary AOF incr file ${tempIncr} into ${incrName}: ${strerror(err)}`);
+        this.aof.unlinkQuietly(baseName);
+        return false;
+      }
+      log.notice(`Successfully renamed the temporary AOF incr file ${tempIncr} into ${incrName}`);
+    }
+    manifest.markRewrittenIncrsAsHistory(this.aof.state !== 'off');
+    try {
+      persistManifest(this.aof.afs, layout, manifest);
+    } catch (err) {
+      for (const l of asFatal(err).logLines) log.warning(l);
+      this.aof.unlinkQuietly(baseName);
+      if (incrName !== null) {
+        // The temp INCR keeps receiving writes until the next attempt replaces it.
+        this.aof.afs.rename(aofFilePath(layout, incrName), aofFilePath(layout, tempIncrFileName(layout.appendfilename)));
+      }
+      return false;
+    }
+    this.aof.manifest = manifest;
+    if (this.aof.state === 'wait-rewrite') this.aof.state = 'on';
+    const baseSize = this.aof.fileSize(baseName);
+    this.aof.closedFilesSize = baseSize;
+    // aof_rewrite_base_size = aof_current_size = BASE + the INCR being written.
+    this.aof.baseSize = baseSize + (this.aof.on ? this.aof.writer.incrSize : 0);
+    this.aof.deleteHistory();
+    return true;
+  }
+
+  /** The rewrite failed or was stopped: while being enabled, its temp INCR goes with it. */
+  abandon(): void {
+    if (this.aof.state === 'wait-rewrite' && this.aof.writer.attached) this.abandonTempIncr();
+  }
+
+  private abandonTempIncr(): void {
+    const name = tempIncrFileName(this.aof.layout.appendfilename);
+    this.aof.writer.flush(true);
+    this.aof.writer.detach();
+    if (this.aof.feed.pending > 0) this.aof.feed.consume(this.aof.feed.pending);
+    this.aof.server.logger.notice(`Removing the temp incr aof file ${name} in the background`);
+    this.aof.unlinkQuietly(name);
+  }
+
+  private unlinkPath(path: string): void {
+    try {
+      this.aof.afs.unlink(path);
+    } catch {
+      // Already gone.
+    }
+  }
+}
