@@ -17,6 +17,7 @@ import type { PersistenceModule } from '../server/persistence.js';
 import { writeBaseFile } from './base.js';
 import { AofRewriter, type RewriteTarget } from './bgrewrite.js';
 import { MultiPartTarget } from './multipart.js';
+import { ClassicTarget, classicFilePath, classicLayout, classicManifest } from './classic.js';
 import { AofFeed } from './feed.js';
 import { type AofFs, fsError, nodeAofFs, strerror } from './fs.js';
 import { AofFatalError, asFatal, type LoadingProgress, type LoadOutcome, loadAppendOnlyFiles, runLoadAsync, runLoadSync } from './loader.js';
@@ -26,6 +27,7 @@ import {
   aofDirPath,
   aofFilePath,
   loadManifestFromDisk,
+  manifestFileName,
   persistManifest,
   tempIncrFileName,
   upgradeLegacyAofIfNeeded,
@@ -44,6 +46,8 @@ export class Aof implements PersistenceModule {
   readonly rewriter: AofRewriter;
   /** The layout's side of a rewrite: multi-part (Redis 7.0) or the classic single file. */
   readonly target: RewriteTarget;
+  /** aof-multi-part no: one <dir>/<appendfilename>, as Redis 3.2-6.2 (classic.ts). */
+  readonly classic: boolean;
   manifest = new AofManifest();
   state: AofState = 'off';
   private loading: LoadingProgress | null = null;
@@ -52,9 +56,19 @@ export class Aof implements PersistenceModule {
   /** Bytes of the BASE and the INCRs before the one being appended to. */
   closedFilesSize = 0;
   private preambleNoticeLogged = false;
+  /** While a classic rewrite runs: receives the bytes of every unit fed (the diff buffer). */
+  feedTap: ((bytes: Buffer) => void) | null = null;
   private readonly listener = (ops: readonly PropagatedOp[]): void => {
-    this.feed.timestamps = this.timestamps;
-    this.feed.feed(ops, this.server.keyspace.time);
+    const feed = this.feed;
+    feed.timestamps = this.timestamps;
+    const tap = this.feedTap;
+    if (tap === null) {
+      feed.feed(ops, this.server.keyspace.time);
+      return;
+    }
+    const before = feed.pending;
+    feed.feed(ops, this.server.keyspace.time);
+    tap(feed.peek().subarray(before));
   };
   /** aof-timestamp-enabled, kept current by applyConfig (read per unit otherwise). */
   private timestamps: boolean;
@@ -65,7 +79,8 @@ export class Aof implements PersistenceModule {
   ) {
     this.writer = new AofWriter(server, this.feed, afs);
     this.rewriter = new AofRewriter(server, this);
-    this.target = new MultiPartTarget(this);
+    this.classic = !server.config.bool('aof-multi-part');
+    this.target = this.classic ? new ClassicTarget(this) : new MultiPartTarget(this);
     this.writer.suppressFsync = () => this.rewriter.inProgress && server.config.bool('no-appendfsync-on-rewrite');
     this.timestamps = server.config.bool('aof-timestamp-enabled');
   }
@@ -87,7 +102,8 @@ export class Aof implements PersistenceModule {
    * Redis exits on; the server listens meanwhile and answers -LOADING.
    */
   async loadAtStartup(): Promise<void> {
-    this.readManifest();
+    if (this.classic) this.checkClassicStart();
+    else this.readManifest();
     if (!this.server.config.bool('appendonly')) {
       this.deleteHistory();
       return;
@@ -111,6 +127,10 @@ export class Aof implements PersistenceModule {
   }
 
   private loadGenerator(): Generator<number, LoadOutcome> {
+    if (this.classic) {
+      const layout = this.layout;
+      return loadAppendOnlyFiles(this.server, this.afs, classicLayout(layout), classicManifest(this.afs, layout), (p) => (this.loading = p), false);
+    }
     try {
       const upgraded = upgradeLegacyAofIfNeeded(this.afs, this.layout, this.manifest);
       if (upgraded !== null) this.server.logger.notice(upgraded);
@@ -127,8 +147,36 @@ export class Aof implements PersistenceModule {
     this.baseSize = outcome.baseSize;
   }
 
+  /**
+   * aof-multi-part no with a multi-part AOF on disk and no classic file: refuse rather than
+   * start empty (nodis does not convert a multi-part AOF back into one file).
+   */
+  private checkClassicStart(): void {
+    const layout = this.layout;
+    if (!this.server.config.bool('appendonly') || this.afs.stat(classicFilePath(layout)) !== null) return;
+    if (this.afs.stat(aofFilePath(layout, manifestFileName(layout.appendfilename))) === null) return;
+    throw new AofFatalError([
+      `aof-multi-part is no, but ${layout.appenddirname} holds a multi-part AOF and ${layout.appendfilename} does not exist. Start with aof-multi-part yes to load it (it is not converted back to a single file).`,
+    ]);
+  }
+
   /** aofOpenIfNeededOnServerStart. */
   private openOnServerStart(outcome: LoadOutcome): void {
+    if (this.classic) {
+      // Redis 6.2's initServer: open (create) the one file for appending.
+      const path = classicFilePath(this.layout);
+      let fd: number;
+      try {
+        fd = this.afs.open(path, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
+      } catch (err) {
+        throw new AofFatalError([`Can't open the append-only file: ${strerror(err)}`]);
+      }
+      const size = this.afs.stat(path)?.size ?? 0;
+      this.closedFilesSize = 0;
+      this.baseSize = size;
+      this.startAppending(fd, size);
+      return;
+    }
     const layout = this.layout;
     const log = this.server.logger;
     this.createDir(true);
@@ -310,7 +358,7 @@ export class Aof implements PersistenceModule {
     if (this.on) this.writer.flush(true);
     this.server.keyspace.flushAll();
     try {
-      this.readManifest();
+      if (!this.classic) this.readManifest();
       this.deleteHistory();
       const outcome = runLoadSync(this.loadGenerator());
       if (outcome.status !== 'ok' && outcome.status !== 'empty') {
@@ -329,6 +377,9 @@ export class Aof implements PersistenceModule {
 
   beforeSleep(): void {
     if (this.writer.attached) this.writer.flush(false);
+    // Being enabled with no rewrite running: records reach no file (the next rewrite's view
+    // holds their effects), as Redis appends to aof_buf only while its child runs.
+    else if (this.feed.pending > 0) this.feed.consume(this.feed.pending);
   }
 
   cron(): void {

@@ -17,6 +17,7 @@
 import type { Server } from '../server/server.js';
 import type { Aof } from './aof.js';
 import { makePath, strerror } from './fs.js';
+import { tempRewriteBgFileName } from './manifest.js';
 import { RewriteBody, type RewriteBodyResult } from './rewrite.js';
 
 /** AOF_REWRITE_LIMITE_THRESHOLD: consecutive failures before automatic rewrites back off. */
@@ -34,7 +35,6 @@ export interface RewriteTarget {
   abandon(): void;
 }
 
-export const tempRewriteBgFileName = (pid: number): string => `temp-rewriteaof-bg-${pid}.aof`;
 
 interface RunningRewrite {
   readonly body: RewriteBody;
@@ -131,10 +131,6 @@ export class AofRewriter {
     const aof = this.aof;
     const log = this.server.logger;
     const config = this.server.config;
-    if (!aof.createDir(false)) {
-      this.lastStatus = 'err';
-      return false;
-    }
     if (!aof.target.prepare()) {
       this.lastStatus = 'err';
       return false;

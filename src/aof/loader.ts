@@ -60,6 +60,8 @@ export function* loadAppendOnlyFiles(
   layout: AofLayout,
   manifest: AofManifest,
   onProgress: (p: LoadingProgress | null) => void,
+  /** Log "DB loaded from base|incr file ..." per file (multi-part); the classic file has none. */
+  perFileLines = true,
 ): Generator<number, LoadOutcome> {
   if (manifest.isEmpty) return { status: 'not-exist', baseSize: 0 };
   const files = manifest.filesToLoad();
@@ -97,7 +99,7 @@ export function* loadAppendOnlyFiles(
       }
       for (const line of result.lines) server.logger.warning(line);
       if (result.status === 'truncated') status = 'truncated';
-      server.logger.notice(`DB loaded from ${kind} file ${f.name}: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
+      if (perFileLines) server.logger.notice(`DB loaded from ${kind} file ${f.name}: ${((performance.now() - start) / 1000).toFixed(3)} seconds`);
       progress.loadedBytes = before + sizes[i]!;
     }
   } finally {

@@ -4,9 +4,8 @@
 import type { Aof } from './aof.js';
 import type { RewriteTarget } from './bgrewrite.js';
 import { strerror } from './fs.js';
-import { aofFilePath, persistManifest, tempIncrFileName } from './manifest.js';
+import { aofFilePath, persistManifest, tempIncrFileName, tempRewriteBgFileName } from './manifest.js';
 import { asFatal } from './loader.js';
-import { tempRewriteBgFileName } from './bgrewrite.js';
 
 export class MultiPartTarget implements RewriteTarget {
   constructor(private readonly aof: Aof) {}
@@ -18,6 +17,7 @@ export class MultiPartTarget implements RewriteTarget {
    * rewrite cannot start.
    */
   prepare(): boolean {
+    if (!this.aof.createDir(false)) return false;
     if (this.aof.state === 'off') return true;
     const log = this.aof.server.logger;
     const layout = this.aof.layout;

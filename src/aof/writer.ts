@@ -148,14 +148,15 @@ export class AofWriter {
   }
 
   /**
-   * Appends to `fd` from now on (a new INCR at the start of a rewrite). The caller has flushed
+   * Appends to `fd` from now on (a new INCR at the start of a rewrite, the rewritten classic
+   * file at its end). The caller has flushed
    * and nothing is pending. The old file is fsynced and closed off the loop (Redis's
    * bioCreateCloseJob(fd, need_fsync)), except that while replies wait for durability (under
    * `always`) its unsynced tail is fsynced here, so that `durable` — which a later fsync of
    * the new file advances — never claims bytes of the old file that are not on disk. Returns
    * false if that fsync failed (the server is stopping).
    */
-  switchFile(fd: number): boolean {
+  switchFile(fd: number, size = 0): boolean {
     const old = this.fd;
     if (old >= 0 && this.incrFsyncOffset < this.incrSize && (this.policy === 'always' || this.heldCount > 0)) {
       const err = this.fsyncNow();
@@ -165,8 +166,9 @@ export class AofWriter {
       }
     }
     this.fd = fd;
-    this.incrSize = 0;
-    this.incrFsyncOffset = 0;
+    // A new file's `size` bytes (the classic rewrite's fsynced file) are durable already.
+    this.incrSize = size;
+    this.incrFsyncOffset = size;
     this.postponedStart = 0;
     if (old >= 0) this.retire(old);
     return true;

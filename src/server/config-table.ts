@@ -143,6 +143,8 @@ export const CONFIG_TABLE: readonly ConfigParam[] = [
   bool('replica-announced', 'yes', true),
   bool('latency-tracking', 'yes', true),
   bool('aof-disable-auto-gc', 'no', true, ACTIVE),
+  // nodis's own: `no` keeps one <dir>/<appendfilename> as Redis 3.2-6.2 (src/aof/classic.ts).
+  bool('aof-multi-part', 'yes', false, ACTIVE),
   bool('replica-ignore-disk-write-errors', 'no', true),
 
   // ---- string ----
