@@ -27,8 +27,12 @@ const LIMIT_MAX_MINUTES = 60;
 
 /** What a rewrite needs from the AOF's file layout (multipart.ts, classic.ts). */
 export interface RewriteTarget {
-  /** Before the view is taken (the AOF is flushed here): false, logged, if it cannot start. */
-  prepare(): boolean;
+  /**
+   * Before the view is taken: false (logged) if the rewrite cannot start. Otherwise ready(ok)
+   * follows, possibly later (a manifest being made durable): the view must be taken inside
+   * ready(true), the moment from which new writes go where the rewrite expects them.
+   */
+  prepare(ready: (ok: boolean) => void): boolean;
   /** The temp BASE at `tmpPath` is complete and fsynced: put it in place, then done(ok). */
   install(tmpPath: string, done: (ok: boolean) => void): void;
   /** The rewrite failed or was stopped: drop what prepare() set up for it. */
@@ -131,36 +135,44 @@ export class AofRewriter {
     const aof = this.aof;
     const log = this.server.logger;
     const config = this.server.config;
-    if (!aof.target.prepare()) {
-      this.lastStatus = 'err';
-      return false;
-    }
-    this.rewrites++;
     const tmpPath = makePath(config.str('dir'), tempRewriteBgFileName(process.pid));
-    const view = this.server.keyspace.snapshot();
     const timestamp = config.bool('aof-timestamp-enabled') ? Math.floor(Date.now() / 1000) : null;
     if (config.bool('aof-use-rdb-preamble')) aof.notePreamble();
     const body = new RewriteBody(
       aof.afs,
       tmpPath,
-      view,
-      {
-        timestamp,
-        incrementalFsync: config.bool('aof-rewrite-incremental-fsync'),
-        keyDelayUs: () => config.num('rdb-key-save-delay'),
-      },
+      { timestamp, incrementalFsync: config.bool('aof-rewrite-incremental-fsync'), keyDelayUs: () => config.num('rdb-key-save-delay') },
       (result) => this.done(result),
     );
     try {
-      body.start();
+      body.open();
     } catch (err) {
-      view.release();
       log.warning(`Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(err)}`);
-      this.failed();
+      this.lastStatus = 'err';
       return false;
     }
+    const job: RunningRewrite = { body, startedAt: Date.now(), tmpPath };
+    this.job = job;
+    const started = aof.target.prepare((ok) => {
+      if (this.job !== job) return; // stopped meanwhile
+      if (!ok) {
+        body.cancel();
+        log.warning('Background AOF rewrite terminated with error');
+        this.finishJob(job);
+        this.failed();
+        return;
+      }
+      // The fork's instant: from here on new writes go where the rewrite expects them.
+      body.begin(this.server.keyspace.snapshot());
+    });
+    if (!started) {
+      body.cancel();
+      this.job = null;
+      this.lastStatus = 'err';
+      return false;
+    }
+    this.rewrites++;
     this.scheduled = false;
-    this.job = { body, startedAt: Date.now(), tmpPath };
     log.notice(`Background append only file rewriting started by pid ${process.pid}`);
     return true;
   }

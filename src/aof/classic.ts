@@ -114,9 +114,12 @@ export class ClassicTarget implements RewriteTarget {
     this.diff?.append(bytes);
   };
 
-  prepare(): boolean {
+  prepare(ready: (ok: boolean) => void): boolean {
     const aof = this.aof;
-    if (aof.state === 'off') return true;
+    if (aof.state === 'off') {
+      ready(true);
+      return true;
+    }
     if (aof.writer.attached) aof.writer.flush(true);
     if (aof.feed.pending > 0) {
       if (aof.state === 'on') {
@@ -136,6 +139,7 @@ export class ClassicTarget implements RewriteTarget {
       else log.notice(line);
     });
     aof.feedTap = this.tap;
+    ready(true);
     return true;
   }
 

@@ -374,7 +374,7 @@ export function loadManifestFromDisk(afs: AofFs, l: AofLayout): LoadedManifest {
  * The AofManifestError for a failed file operation. Anything that is not an fs error (no errno
  * code: a bug, or a test's simulated crash) passes through unchanged.
  */
-const writeError = (text: string, cause?: unknown): Error => {
+export const writeError = (text: string, cause?: unknown): Error => {
   if (cause !== undefined && typeof (cause as NodeJS.ErrnoException | null)?.code !== 'string') {
     return cause instanceof Error ? cause : new Error(String(cause));
   }

@@ -1,24 +1,34 @@
 // The multi-part layout's side of a background rewrite (Redis 7.0): the INCR switch before
-// the view is taken, and the installation of the new BASE afterwards.
+// the view is taken, and the installation of the new BASE afterwards. Both switch points
+// persist the manifest; they do it off the event loop (manifest-async.ts), so the server keeps
+// serving while the disk commits: the view is taken, and writes go to the new INCR, only once
+// the manifest that lists it is durable.
 
 import type { Aof } from './aof.js';
 import type { RewriteTarget } from './bgrewrite.js';
 import { strerror } from './fs.js';
-import { aofFilePath, persistManifest, tempIncrFileName, tempRewriteBgFileName } from './manifest.js';
+import { aofFilePath, tempIncrFileName, tempRewriteBgFileName } from './manifest.js';
+import { persistManifestAsync } from './manifest-async.js';
 import { asFatal } from './loader.js';
 
 export class MultiPartTarget implements RewriteTarget {
+  /** Bumped by abandon(): a switch still waiting for its manifest is then given up. */
+  private generation = 0;
+
   constructor(private readonly aof: Aof) {}
 
   /**
    * openNewIncrAofForAppend, at the start of a rewrite: with AOF on, a new INCR is listed in
    * the manifest (persisted before the view is taken) and appended to from now on; while
    * being enabled, the temp INCR is (re)created; with AOF off, nothing. False (logged) if the
-   * rewrite cannot start.
+   * rewrite cannot start; else ready() is called once new writes go to the new file.
    */
-  prepare(): boolean {
+  prepare(ready: (ok: boolean) => void): boolean {
     if (!this.aof.createDir(false)) return false;
-    if (this.aof.state === 'off') return true;
+    if (this.aof.state === 'off') {
+      ready(true);
+      return true;
+    }
     const log = this.aof.server.logger;
     const layout = this.aof.layout;
     if (this.aof.writer.attached) this.aof.writer.flush(true);
@@ -39,27 +49,49 @@ export class MultiPartTarget implements RewriteTarget {
       if (this.aof.writer.attached) this.aof.writer.detach();
       this.aof.startAppending(fd, 0, 'wait-rewrite');
       log.notice(`Creating AOF incr file ${tempIncrFileName(layout.appendfilename)} on background rewrite`);
+      ready(true);
       return true;
     }
     const manifest = this.aof.manifest.clone();
     const name = manifest.newIncr(layout.appendfilename);
-    let fd = -1;
+    let fd: number;
     try {
       fd = this.aof.openIncr(name, true);
-      persistManifest(this.aof.afs, layout, manifest);
     } catch (err) {
       for (const l of asFatal(err).logLines) log.warning(l);
-      if (fd >= 0) this.aof.afs.close(fd);
-      this.aof.unlinkQuietly(name);
       return false;
     }
-    this.aof.manifest = manifest;
-    const oldSize = this.aof.writer.incrSize;
-    if (!this.aof.writer.switchFile(fd)) return false;
-    this.aof.closedFilesSize += oldSize;
-    // aof_selected_db = -1: the new INCR starts with a SELECT.
-    this.aof.feed.reset();
     log.notice(`Creating AOF incr file ${name} on background rewrite`);
+    const generation = this.generation;
+    persistManifestAsync(this.aof.afs, layout, manifest, (err) => {
+      const given = generation !== this.generation || this.aof.state !== 'on';
+      if (err !== null || given) {
+        if (err !== null) for (const l of asFatal(err).logLines) log.warning(l);
+        this.aof.afs.close(fd);
+        // Listed or not, it is empty: loading it is a no-op, and the next rewrite retires it.
+        if (err !== null) this.aof.unlinkQuietly(name);
+        else this.aof.manifest = manifest;
+        if (!given) ready(false);
+        return;
+      }
+      this.aof.manifest = manifest;
+      // Records logged meanwhile belong to the old INCR (the view will include them).
+      this.aof.writer.flush(true);
+      if (this.aof.feed.pending > 0) {
+        // A write error: those records cannot go to the new INCR (the view has them). Keep
+        // appending to the old one; the new INCR stays listed, empty, after it.
+        log.warning("Can't rewrite the AOF while the AOF buffer can't be written (see the write error above).");
+        this.aof.afs.close(fd);
+        ready(false);
+        return;
+      }
+      const oldSize = this.aof.writer.incrSize;
+      if (!this.aof.writer.switchFile(fd)) return;
+      this.aof.closedFilesSize += oldSize;
+      // aof_selected_db = -1: the new INCR starts with a SELECT.
+      this.aof.feed.reset();
+      ready(true);
+    });
     return true;
   }
 
@@ -69,10 +101,6 @@ export class MultiPartTarget implements RewriteTarget {
    * the switch point — and delete the history. False (logged, files removed) on failure.
    */
   install(tmpPath: string, done: (ok: boolean) => void): void {
-    done(this.installNow(tmpPath));
-  }
-
-  private installNow(tmpPath: string): boolean {
     const log = this.aof.server.logger;
     const layout = this.aof.layout;
     const tmpName = tempRewriteBgFileName(process.pid);
@@ -83,7 +111,8 @@ export class MultiPartTarget implements RewriteTarget {
     } catch (err) {
       log.warning(`Error trying to rename the temporary AOF base file ${tmpName} into ${baseName}: ${strerror(err)}`);
       this.unlinkPath(tmpPath);
-      return false;
+      done(false);
+      return;
     }
     log.notice(`Successfully renamed the temporary AOF base file ${tmpName} into ${baseName}`);
     let incrName: string | null = null;
@@ -95,34 +124,41 @@ export class MultiPartTarget implements RewriteTarget {
       } catch (err) {
         log.warning(`Error trying to rename the temporary AOF incr file ${tempIncr} into ${incrName}: ${strerror(err)}`);
         this.aof.unlinkQuietly(baseName);
-        return false;
+        done(false);
+        return;
       }
       log.notice(`Successfully renamed the temporary AOF incr file ${tempIncr} into ${incrName}`);
     }
+    const waiting = this.aof.state === 'wait-rewrite';
     manifest.markRewrittenIncrsAsHistory(this.aof.state !== 'off');
-    try {
-      persistManifest(this.aof.afs, layout, manifest);
-    } catch (err) {
-      for (const l of asFatal(err).logLines) log.warning(l);
-      this.aof.unlinkQuietly(baseName);
-      if (incrName !== null) {
-        // The temp INCR keeps receiving writes until the next attempt replaces it.
-        this.aof.afs.rename(aofFilePath(layout, incrName), aofFilePath(layout, tempIncrFileName(layout.appendfilename)));
+    const generation = this.generation;
+    persistManifestAsync(this.aof.afs, layout, manifest, (err) => {
+      if (err !== null) {
+        for (const l of asFatal(err).logLines) log.warning(l);
+        this.aof.unlinkQuietly(baseName);
+        if (incrName !== null) {
+          // The temp INCR keeps receiving writes until the next attempt replaces it.
+          this.aof.afs.rename(aofFilePath(layout, incrName), aofFilePath(layout, tempIncrFileName(layout.appendfilename)));
+        }
+        if (generation === this.generation) done(false);
+        return;
       }
-      return false;
-    }
-    this.aof.manifest = manifest;
-    if (this.aof.state === 'wait-rewrite') this.aof.state = 'on';
-    const baseSize = this.aof.fileSize(baseName);
-    this.aof.closedFilesSize = baseSize;
-    // aof_rewrite_base_size = aof_current_size = BASE + the INCR being written.
-    this.aof.baseSize = baseSize + (this.aof.on ? this.aof.writer.incrSize : 0);
-    this.aof.deleteHistory();
-    return true;
+      // The manifest on disk is the new one, whatever happened meanwhile.
+      this.aof.manifest = manifest;
+      if (generation !== this.generation) return;
+      if (waiting && this.aof.state === 'wait-rewrite') this.aof.state = 'on';
+      const baseSize = this.aof.fileSize(baseName);
+      this.aof.closedFilesSize = baseSize;
+      // aof_rewrite_base_size = aof_current_size = BASE + the INCR being written.
+      this.aof.baseSize = baseSize + (this.aof.on ? this.aof.writer.incrSize : 0);
+      this.aof.deleteHistory(true);
+      done(true);
+    });
   }
 
   /** The rewrite failed or was stopped: while being enabled, its temp INCR goes with it. */
   abandon(): void {
+    this.generation++;
     if (this.aof.state === 'wait-rewrite' && this.aof.writer.attached) this.abandonTempIncr();
   }
 

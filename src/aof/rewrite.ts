@@ -21,10 +21,18 @@ import { RecordWriter } from './rewrite-records.js';
 export const AUTOSYNC_BYTES = 4 * 1024 * 1024;
 /** Encoded bytes handed to one write. */
 const WRITE_CHUNK = 1024 * 1024;
-/** A slice yields the event loop after this long. */
+/** A slice yields the event loop after this long (at most). */
 const SLICE_MS = 2;
-/** Keys serialised between two clock reads. */
-const KEYS_PER_CHECK = 32;
+/** The shortest slice, however busy the server is (the walk always progresses). */
+const MIN_SLICE_MS = 0.2;
+/**
+ * The walk's share of a busy event loop: a slice lasts SHARE/(1-SHARE) of the time the loop
+ * spent on everything else since the previous slice (clients, mostly), so clients keep about
+ * 1-SHARE of their throughput; an idle loop (little time between slices) gets full slices.
+ */
+const SHARE = 0.25;
+/** Keys serialised between two clock reads (a key may be a large collection). */
+const KEYS_PER_CHECK = 8;
 
 export interface RewriteBodyOptions {
   /** Unix seconds for the `#TS:` line at the top (aof-timestamp-enabled), or null. */
@@ -48,28 +56,36 @@ export class RewriteBody {
   private size = 0;
   private sinceSync = 0;
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** Set by begin(): the point-in-time view being written. */
+  private view: KeyspaceView | null = null;
   /** Set when the walk waits for a write to finish. */
   private waitingForWrite = false;
+  /** performance.now() at the end of the previous slice. */
+  private lastSliceEnd = 0;
 
   constructor(
     private readonly afs: AofFs,
     private readonly tmpPath: string,
-    private readonly view: KeyspaceView,
     private readonly opts: RewriteBodyOptions,
     private readonly done: (result: RewriteBodyResult) => void,
   ) {}
 
   get keysProcessed(): number {
-    return this.view.visited;
+    return this.view?.visited ?? 0;
   }
 
   get keysTotal(): number {
-    return this.view.totalKeys;
+    return this.view?.totalKeys ?? 0;
   }
 
-  /** Opens the temp file and schedules the walk. Throws if the file cannot be created. */
-  start(): void {
+  /** Creates the temp file. Throws if it cannot be created. */
+  open(): void {
     this.fd = this.afs.open(this.tmpPath, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC, 0o644);
+  }
+
+  /** Starts writing `view` (taken just now) into the temp file. */
+  begin(view: KeyspaceView): void {
+    this.view = view;
     this.schedule(0);
     // Redis's forced annotation at the very top of a RESP BASE.
     if (this.opts.timestamp !== null) this.writeChunk(Buffer.from(`#TS:${this.opts.timestamp}\r\n`, 'latin1'), 0);
@@ -84,7 +100,7 @@ export class RewriteBody {
     this.cancelled = true;
     this.finished = true;
     this.clearTimer();
-    this.view.release();
+    this.view?.release();
     this.unlinkTemp();
     if (!this.writing) this.closeFd();
   }
@@ -110,21 +126,26 @@ export class RewriteBody {
   private slice(): void {
     this.timer = null;
     if (this.cancelled) return;
+    const view = this.view!;
     const delayUs = this.opts.keyDelayUs();
     if (delayUs > 0) {
       // One key per tick, as a child that sleeps after each key.
-      if (this.view.step(1, this.visit)) {
+      if (view.step(1, this.visit)) {
         this.pump();
         if (!this.waitingForWrite) this.schedule(Math.max(1, Math.round(delayUs / 1000)));
         return;
       }
     } else {
-      const deadline = performance.now() + SLICE_MS;
+      const start = performance.now();
+      const elsewhere = this.lastSliceEnd === 0 ? 0 : start - this.lastSliceEnd;
+      const length = Math.min(SLICE_MS, Math.max(MIN_SLICE_MS, elsewhere < MIN_SLICE_MS ? SLICE_MS : (elsewhere * SHARE) / (1 - SHARE)));
+      const deadline = start + length;
       let more = true;
       while (more && this.enc.pending < WRITE_CHUNK) {
-        more = this.view.step(KEYS_PER_CHECK, this.visit);
+        more = view.step(KEYS_PER_CHECK, this.visit);
         if (performance.now() >= deadline) break;
       }
+      this.lastSliceEnd = performance.now();
       if (more) {
         this.pump();
         if (!this.waitingForWrite) this.schedule(0);
@@ -132,7 +153,7 @@ export class RewriteBody {
       }
     }
     this.walkDone = true;
-    this.view.release();
+    view.release();
     this.pump();
   }
 
@@ -218,7 +239,7 @@ export class RewriteBody {
     this.finished = true;
     this.cancelled = true;
     this.clearTimer();
-    this.view.release();
+    this.view?.release();
     this.closeFd();
     this.unlinkTemp();
     this.done({ ok: false, error });

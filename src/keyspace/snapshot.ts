@@ -124,6 +124,9 @@ export class KeyspaceView implements KeyspaceObserver {
       }
       if (v.liveDone && v.frozen === null && v.preimages.length === 0) this.at++;
     }
+    // Every key of the view is yielded exactly once: once they all were, the walk is over
+    // (without this, a budget that ends exactly at the last key would need one more call).
+    if (this.visited >= this.totalKeys) this.at = this.viewDbs.length;
     return this.at < this.viewDbs.length;
   }
 
