@@ -17,7 +17,6 @@ import type { PersistenceModule } from '../server/persistence.js';
 import { writeBaseFile } from './base.js';
 import { AofRewriter, type RewriteTarget } from './bgrewrite.js';
 import { MultiPartTarget } from './multipart.js';
-import { persistManifestAsync } from './manifest-async.js';
 import { ClassicTarget, classicFilePath, classicLayout, classicManifest } from './classic.js';
 import { AofFeed } from './feed.js';
 import { type AofFs, fsError, nodeAofFs, strerror } from './fs.js';
@@ -263,24 +262,21 @@ export class Aof implements PersistenceModule {
   private listening = false;
 
   /** aofDelHistoryFiles: unlink history files in the background, persist the manifest. */
-  deleteHistory(offLoop = false): void {
+  deleteHistory(): void {
     if (this.server.config.bool('aof-disable-auto-gc') || this.manifest.history.length === 0) return;
-    const removed = this.manifest.removeHistory();
-    for (const f of removed) {
-      this.server.logger.notice(`Removing the history file ${f.name} in the background`);
-      fs.unlink(Buffer.from(aofFilePath(this.layout, f.name), 'latin1'), () => {});
-    }
-    if (offLoop) {
-      // After a rewrite: the fsyncs run on the pool (the manifest is persisted again later anyway).
-      persistManifestAsync(this.afs, this.layout, this.manifest, (err) => {
-        if (err !== null) this.server.logger.warning(asFatal(err).logLines.join('\n'));
-      });
-      return;
-    }
+    this.removeHistoryFiles(this.manifest.removeHistory());
     try {
       persistManifest(this.afs, this.layout, this.manifest);
     } catch (err) {
       this.server.logger.warning(asFatal(err).logLines.join('\n'));
+    }
+  }
+
+  /** Unlinks files the manifest no longer lists, off the loop, with Redis's line for each. */
+  removeHistoryFiles(files: readonly { readonly name: string }[]): void {
+    for (const f of files) {
+      this.server.logger.notice(`Removing the history file ${f.name} in the background`);
+      fs.unlink(Buffer.from(aofFilePath(this.layout, f.name), 'latin1'), () => {});
     }
   }
 

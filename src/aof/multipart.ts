@@ -6,7 +6,7 @@
 
 import type { Aof } from './aof.js';
 import type { RewriteTarget } from './bgrewrite.js';
-import { strerror } from './fs.js';
+import { makePath, strerror } from './fs.js';
 import { aofFilePath, tempIncrFileName, tempRewriteBgFileName } from './manifest.js';
 import { persistManifestAsync } from './manifest-async.js';
 import { asFatal } from './loader.js';
@@ -109,7 +109,8 @@ export class MultiPartTarget implements RewriteTarget {
     try {
       this.aof.afs.rename(tmpPath, aofFilePath(layout, baseName));
     } catch (err) {
-      log.warning(`Error trying to rename the temporary AOF base file ${tmpName} into ${baseName}: ${strerror(err)}`);
+      // Redis names the target by its path relative to `dir` here (and bare names on success).
+      log.warning(`Error trying to rename the temporary AOF base file ${tmpName} into ${makePath(layout.appenddirname, baseName)}: ${strerror(err)}`);
       this.unlinkPath(tmpPath);
       done(false);
       return;
@@ -122,7 +123,9 @@ export class MultiPartTarget implements RewriteTarget {
       try {
         this.aof.afs.rename(aofFilePath(layout, tempIncr), aofFilePath(layout, incrName));
       } catch (err) {
-        log.warning(`Error trying to rename the temporary AOF incr file ${tempIncr} into ${incrName}: ${strerror(err)}`);
+        log.warning(
+          `Error trying to rename the temporary AOF incr file ${makePath(layout.appenddirname, tempIncr)} into ${makePath(layout.appenddirname, incrName)}: ${strerror(err)}`,
+        );
         this.aof.unlinkQuietly(baseName);
         done(false);
         return;
@@ -131,6 +134,9 @@ export class MultiPartTarget implements RewriteTarget {
     }
     const waiting = this.aof.state === 'wait-rewrite';
     manifest.markRewrittenIncrsAsHistory(this.aof.state !== 'off');
+    // aofDelHistoryFiles folded into the same switch: the manifest goes straight to the state
+    // without history (Redis persists it twice); the files are unlinked once it is durable.
+    const history = this.aof.server.config.bool('aof-disable-auto-gc') ? [] : manifest.removeHistory();
     const generation = this.generation;
     persistManifestAsync(this.aof.afs, layout, manifest, (err) => {
       if (err !== null) {
@@ -151,7 +157,7 @@ export class MultiPartTarget implements RewriteTarget {
       this.aof.closedFilesSize = baseSize;
       // aof_rewrite_base_size = aof_current_size = BASE + the INCR being written.
       this.aof.baseSize = baseSize + (this.aof.on ? this.aof.writer.incrSize : 0);
-      this.aof.deleteHistory(true);
+      this.aof.removeHistoryFiles(history);
       done(true);
     });
   }

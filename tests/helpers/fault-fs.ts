@@ -13,7 +13,12 @@
 //   ffs.holdFsyncs();  ...  ffs.releaseFsyncs();          // fdatasync waits for the test
 //   ffs.failFsyncs('EIO', 1);            // the next fdatasync fails (then they pass again)
 //   ffs.delayFsyncs(20);                 // each fdatasync takes >= 20 ms
+//   ffs.failRenames('EIO', 1);           // the next rename(2) of a targeted file fails
 //   ffs.clear();                         // back to the real disk behaviour
+//
+// `target` picks the files: e.g. `ffs.target = (p) => /temp-rewriteaof-bg-/.test(p)` for the
+// temp BASE of a background rewrite, or /temp-appendonly\.aof\.manifest$/ for the manifest's
+// temp file. A rename is faulted when its source path is targeted.
 
 import fs from 'node:fs';
 import { type AofFs, type AofStat, fsError, nodeAofFs } from '../../src/aof/fs.js';
@@ -46,7 +51,7 @@ interface HeldFsync {
 
 export class FaultFs implements AofFs {
   /** Calls per operation on targeted files (open counts every file). */
-  readonly calls = { open: 0, write: 0, fsync: 0, fdatasyncAsync: 0, ftruncate: 0, failedWrites: 0 };
+  readonly calls = { open: 0, write: 0, fsync: 0, fdatasyncAsync: 0, ftruncate: 0, failedWrites: 0, rename: 0, failedRenames: 0 };
   readonly fsyncLog: FsyncRecord[] = [];
   /** Which files the faults (and counters) apply to. */
   target: (path: string) => boolean = (p) => /\.incr\.aof$|\.incr$/.test(p);
@@ -54,6 +59,7 @@ export class FaultFs implements AofFs {
   private writeMode: WriteMode = { kind: 'ok' };
   private ftruncateCode: string | null = null;
   private fsyncMode: FsyncMode = { kind: 'ok' };
+  private renameFault: { readonly code: string; remaining: number } | null = null;
   private readonly held: HeldFsync[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly paths = new Map<number, string>();
@@ -102,11 +108,17 @@ export class FaultFs implements AofFs {
     this.fsyncMode = { kind: 'fail', code, remaining: times };
   }
 
-  /** Writes, ftruncate and fdatasync behave normally again (held fsyncs stay held). */
+  /** The next `times` rename(2) calls whose source is a targeted file fail with `code` (nothing renamed). */
+  failRenames(code = 'EIO', times = Infinity): void {
+    this.renameFault = { code, remaining: times };
+  }
+
+  /** Writes, ftruncate, fdatasync and rename behave normally again (held fsyncs stay held). */
   clear(): void {
     this.writeMode = { kind: 'ok' };
     this.ftruncateCode = null;
     this.fsyncMode = { kind: 'ok' };
+    this.renameFault = null;
   }
 
   /** fdatasync calls currently held. */
@@ -245,6 +257,15 @@ export class FaultFs implements AofFs {
   }
 
   rename(from: string, to: string): void {
+    if (this.target(from)) {
+      this.calls.rename++;
+      const f = this.renameFault;
+      if (f !== null && f.remaining > 0) {
+        f.remaining--;
+        this.calls.failedRenames++;
+        throw fsError(f.code, 'rename');
+      }
+    }
     this.real.rename(from, to);
   }
 
