@@ -29,7 +29,6 @@ import {
   loadManifestFromDisk,
   manifestFileName,
   persistManifest,
-  tempIncrFileName,
   upgradeLegacyAofIfNeeded,
 } from './manifest.js';
 import { AofWriter } from './writer.js';
@@ -253,9 +252,14 @@ export class Aof implements PersistenceModule {
   startAppending(fd: number, size: number, state: AofState = 'on'): void {
     this.feed.reset();
     this.writer.attach(fd, size);
+    this.listen();
+    this.state = state;
+  }
+
+  /** Records reach the feed from now on (with no file attached, only a classic diff keeps them). */
+  listen(): void {
     if (!this.listening) this.server.propagation.addListener(this.listener);
     this.listening = true;
-    this.state = state;
   }
 
   /** The propagation listener is installed (records reach the feed). */
@@ -329,12 +333,11 @@ export class Aof implements PersistenceModule {
   /** CONFIG SET appendonly no (stopAppendOnly): flush, fsync, close; stop a rewrite. */
   disable(): void {
     if (!this.on) return;
-    const waiting = this.state === 'wait-rewrite';
     if (this.writer.attached) this.writer.flush(true);
     this.stopAppending();
     this.rewriter.scheduled = false;
+    // A temp INCR of an AOF being enabled stays on disk, unlisted, as in Redis.
     this.rewriter.kill();
-    if (waiting) this.unlinkQuietly(tempIncrFileName(this.layout.appendfilename));
   }
 
   /** After a forced flush: fsync and close the INCR, stop listening to propagation. */
@@ -424,7 +427,7 @@ export class Aof implements PersistenceModule {
     if (this.rewriter.inProgress) {
       // The AOF on disk is complete without it.
       this.server.logger.warning('There is a child rewriting the AOF. Killing it!');
-      this.rewriter.kill(true);
+      this.rewriter.kill();
     }
     if (!this.on) return;
     this.server.logger.notice('Calling fsync() on the AOF file.');

@@ -35,8 +35,8 @@ export interface RewriteTarget {
   prepare(ready: (ok: boolean) => void): boolean;
   /** The temp BASE at `tmpPath` is complete and fsynced: put it in place, then done(ok). */
   install(tmpPath: string, done: (ok: boolean) => void): void;
-  /** The rewrite failed or was stopped: drop what prepare() set up for it. */
-  abandon(): void;
+  /** The rewrite failed (`killed` false) or was stopped: drop what prepare() set up for it. */
+  abandon(killed: boolean): void;
 }
 
 
@@ -144,29 +144,32 @@ export class AofRewriter {
       { timestamp, incrementalFsync: config.bool('aof-rewrite-incremental-fsync'), keyDelayUs: () => config.num('rdb-key-save-delay') },
       (result) => this.done(result),
     );
-    try {
-      body.open();
-    } catch (err) {
-      log.warning(`Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(err)}`);
-      this.lastStatus = 'err';
-      return false;
-    }
     const job: RunningRewrite = { body, startedAt: Date.now(), tmpPath };
     this.job = job;
-    const started = aof.target.prepare((ok) => {
-      if (this.job !== job) return; // stopped meanwhile
-      if (!ok) {
-        body.cancel();
+    const fail = (lines: string[]): void => {
+      // After the "started" line, as the lines of Redis's child come after its parent's.
+      setImmediate(() => {
+        if (this.job !== job) return;
+        for (const l of lines) log.warning(l);
         log.warning('Background AOF rewrite terminated with error');
+        body.cancel();
         this.finishJob(job);
         this.failed();
-        return;
+      });
+    };
+    const started = aof.target.prepare((ok) => {
+      if (this.job !== job) return; // stopped meanwhile
+      if (!ok) return fail([]);
+      try {
+        // In Redis the child creates it: a failure is the rewrite's, not BGREWRITEAOF's.
+        body.open();
+      } catch (err) {
+        return fail([`Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(err)}`]);
       }
       // The fork's instant: from here on new writes go where the rewrite expects them.
       body.begin(this.server.keyspace.snapshot());
     });
     if (!started) {
-      body.cancel();
       this.job = null;
       this.lastStatus = 'err';
       return false;
@@ -212,22 +215,22 @@ export class AofRewriter {
   private failed(): void {
     this.lastStatus = 'err';
     this.consecutiveFailures++;
-    this.aof.target.abandon();
+    this.aof.target.abandon(false);
     // An AOF being enabled tries again from cron (Redis: aof_rewrite_scheduled = 1).
     if (this.aof.state === 'wait-rewrite') this.scheduled = true;
   }
 
   /**
-   * killAppendOnlyChild: stop a running rewrite (its temp file is removed). `quiet` for the
-   * cases Redis logs otherwise (SHUTDOWN's own line).
+   * killAppendOnlyChild: stop a running rewrite (its temp file is removed). As in Redis, the
+   * last rewrite's duration stays what it was, and a temp INCR stays on disk.
    */
-  kill(quiet = false): void {
+  kill(): void {
     const job = this.job;
     if (job === null) return;
-    if (!quiet) this.server.logger.notice(`Killing running AOF rewrite child: ${process.pid}`);
+    this.server.logger.notice(`Killing running AOF rewrite child: ${process.pid}`);
     job.body.cancel();
-    this.finishJob(job);
-    this.aof.target.abandon();
+    this.job = null;
+    this.aof.target.abandon(true);
   }
 
   // ---- INFO --------------------------------------------------------------------------------

@@ -139,6 +139,8 @@ export class ClassicTarget implements RewriteTarget {
       else log.notice(line);
     });
     aof.feedTap = this.tap;
+    // Being enabled: no file yet, the records are needed for the diff only.
+    aof.listen();
     ready(true);
     return true;
   }
@@ -212,6 +214,8 @@ export class ClassicTarget implements RewriteTarget {
     // kept back are in the diff already: the new file has them, they must not come twice.
     if (aof.writer.attached) aof.writer.flush(true);
     if (aof.feed.pending > 0) aof.feed.consume(aof.feed.pending);
+    // Redis's "residual parent diff": what the final step writes.
+    const residual = diff.pending;
     try {
       for (let chunk = diff.take(DRAIN_CHUNK); chunk !== null; chunk = diff.take(DRAIN_CHUNK)) {
         for (let off = 0; off < chunk.length; ) {
@@ -225,6 +229,7 @@ export class ClassicTarget implements RewriteTarget {
       this.failFlush(err, done);
       return;
     }
+    log.notice(`Residual parent diff successfully flushed to the rewritten AOF (${(residual / (1024 * 1024)).toFixed(2)} MB)`);
     const target = classicFilePath(aof.layout);
     try {
       afs.rename(this.tmpPath, target);
@@ -235,7 +240,6 @@ export class ClassicTarget implements RewriteTarget {
       done(false);
       return;
     }
-    log.notice(`Residual parent diff successfully flushed to the rewritten AOF (${(diff.size / (1024 * 1024)).toFixed(2)} MB)`);
     const fd = this.tmpFd;
     const size = afs.stat(target)?.size ?? 0;
     this.tmpFd = -1;
@@ -256,7 +260,7 @@ export class ClassicTarget implements RewriteTarget {
     done(false);
   }
 
-  abandon(): void {
+  abandon(_killed: boolean): void {
     this.abandonFiles();
   }
 

@@ -1,18 +1,18 @@
 // The multi-part layout's side of a background rewrite (Redis 7.0): the INCR switch before
 // the view is taken, and the installation of the new BASE afterwards. Both switch points
-// persist the manifest; they do it off the event loop (manifest-async.ts), so the server keeps
-// serving while the disk commits: the view is taken, and writes go to the new INCR, only once
-// the manifest that lists it is durable.
+// persist the manifest: the first synchronously, as Redis (BGREWRITEAOF's reply depends on
+// it), the second off the event loop (manifest-async.ts), so the server keeps serving while
+// the disk commits the new BASE's manifest.
 
 import type { Aof } from './aof.js';
 import type { RewriteTarget } from './bgrewrite.js';
 import { makePath, strerror } from './fs.js';
-import { aofFilePath, tempIncrFileName, tempRewriteBgFileName } from './manifest.js';
+import { aofFilePath, persistManifest, tempIncrFileName, tempRewriteBgFileName } from './manifest.js';
 import { persistManifestAsync } from './manifest-async.js';
 import { asFatal } from './loader.js';
 
 export class MultiPartTarget implements RewriteTarget {
-  /** Bumped by abandon(): a switch still waiting for its manifest is then given up. */
+  /** Bumped by abandon(): an install still waiting for its manifest is then given up. */
   private generation = 0;
 
   constructor(private readonly aof: Aof) {}
@@ -54,44 +54,26 @@ export class MultiPartTarget implements RewriteTarget {
     }
     const manifest = this.aof.manifest.clone();
     const name = manifest.newIncr(layout.appendfilename);
-    let fd: number;
+    let fd = -1;
     try {
       fd = this.aof.openIncr(name, true);
+      // Synchronous, as in Redis: BGREWRITEAOF's reply says the new INCR is listed (and the
+      // reply is an error if it cannot be). Two small fsyncs; the BASE's switch is off-loop.
+      persistManifest(this.aof.afs, layout, manifest);
     } catch (err) {
       for (const l of asFatal(err).logLines) log.warning(l);
+      if (fd >= 0) this.aof.afs.close(fd);
+      this.aof.unlinkQuietly(name);
       return false;
     }
+    this.aof.manifest = manifest;
+    const oldSize = this.aof.writer.incrSize;
+    if (!this.aof.writer.switchFile(fd)) return false;
+    this.aof.closedFilesSize += oldSize;
+    // aof_selected_db = -1: the new INCR starts with a SELECT.
+    this.aof.feed.reset();
     log.notice(`Creating AOF incr file ${name} on background rewrite`);
-    const generation = this.generation;
-    persistManifestAsync(this.aof.afs, layout, manifest, (err) => {
-      const given = generation !== this.generation || this.aof.state !== 'on';
-      if (err !== null || given) {
-        if (err !== null) for (const l of asFatal(err).logLines) log.warning(l);
-        this.aof.afs.close(fd);
-        // Listed or not, it is empty: loading it is a no-op, and the next rewrite retires it.
-        if (err !== null) this.aof.unlinkQuietly(name);
-        else this.aof.manifest = manifest;
-        if (!given) ready(false);
-        return;
-      }
-      this.aof.manifest = manifest;
-      // Records logged meanwhile belong to the old INCR (the view will include them).
-      this.aof.writer.flush(true);
-      if (this.aof.feed.pending > 0) {
-        // A write error: those records cannot go to the new INCR (the view has them). Keep
-        // appending to the old one; the new INCR stays listed, empty, after it.
-        log.warning("Can't rewrite the AOF while the AOF buffer can't be written (see the write error above).");
-        this.aof.afs.close(fd);
-        ready(false);
-        return;
-      }
-      const oldSize = this.aof.writer.incrSize;
-      if (!this.aof.writer.switchFile(fd)) return;
-      this.aof.closedFilesSize += oldSize;
-      // aof_selected_db = -1: the new INCR starts with a SELECT.
-      this.aof.feed.reset();
-      ready(true);
-    });
+    ready(true);
     return true;
   }
 
@@ -162,10 +144,14 @@ export class MultiPartTarget implements RewriteTarget {
     });
   }
 
-  /** The rewrite failed or was stopped: while being enabled, its temp INCR goes with it. */
-  abandon(): void {
+  /**
+   * The rewrite failed or was stopped. While being enabled, a failure drops the temp INCR (the
+   * next attempt makes a new one); a stopped rewrite (appendonly no, SHUTDOWN) leaves it on
+   * disk, unlisted, as Redis does.
+   */
+  abandon(killed: boolean): void {
     this.generation++;
-    if (this.aof.state === 'wait-rewrite' && this.aof.writer.attached) this.abandonTempIncr();
+    if (!killed && this.aof.state === 'wait-rewrite' && this.aof.writer.attached) this.abandonTempIncr();
   }
 
   private abandonTempIncr(): void {

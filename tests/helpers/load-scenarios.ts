@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RespClient } from './resp-client.js';
 import { infoFields, sleep } from './calls.js';
+import { waitFor } from './server.js';
 import { useScratch } from './scratch.js';
 import { exitCode, freePort, readyOrExit, spawnServer, type ServerProcess } from './server-process.js';
 import { fixtureListing, layFiles, listFiles, type Files, type LogEntry, type Scenario } from './load-fixture.js';
@@ -46,8 +47,8 @@ export function aboutAof(e: LogEntry): boolean {
 
 /**
  * Lines nodis prints that Redis 7.0.15 does not, all of them about what nodis does not have yet
- * (RDB, a background rewrite). They are allowed wherever they appear; a scenario that expects
- * one lists it in its own expectation too.
+ * (RDB). They are allowed wherever they appear; a scenario that expects one lists it in its own
+ * expectation too.
  */
 export const NODIS_EXTRA_LINES: readonly RegExp[] = [
   /^aof-use-rdb-preamble is yes, but nodis does not write RDB yet: AOF base files are written in RESP, as with aof-use-rdb-preamble no\.$/,
@@ -122,6 +123,40 @@ async function infoSection(connect: () => Promise<RespClient>, section: string):
   }
 }
 
+/**
+ * As the capture script's wait_rewrite: until INFO shows no AOF rewrite running or scheduled;
+ * then (for its wait_log and sleep 0.2) until the history files removed in the background are
+ * gone: every file of the AOF directory is the manifest or named in it.
+ */
+export async function waitRewrite(connect: Connect, dir: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const i = Object.fromEntries(await infoFieldsOnce(connect));
+      return i['aof_rewrite_in_progress'] === '0' && i['aof_rewrite_scheduled'] === '0';
+    },
+    20_000,
+    'the AOF rewrite',
+  );
+  const aofDir = path.join(dir, 'appendonlydir');
+  await waitFor(
+    () => {
+      const manifest = fs.readFileSync(path.join(aofDir, 'appendonly.aof.manifest'), 'latin1');
+      return fs.readdirSync(aofDir).every((f) => f === 'appendonly.aof.manifest' || manifest.includes(`file ${f} `));
+    },
+    2000,
+    'the history files to be removed',
+  );
+}
+
+async function infoFieldsOnce(connect: Connect): Promise<[string, string][]> {
+  const c = await connect();
+  try {
+    return await infoFields(c, 'persistence');
+  } finally {
+    c.close();
+  }
+}
+
 export const actDefault = async (c: Connect): Promise<Obs> => ({ dbsize: await cliInt(c, 'DBSIZE'), keys: await cliKeys(c) });
 
 export const ACTIONS: Record<string, Action> = {
@@ -148,6 +183,7 @@ export const ACTIONS: Record<string, Action> = {
     o['files_after_appendonly_no'] = listFiles(dir);
     o['set_c'] = await obsResp(c, 'SET', 'c', '3');
     o['config_set_appendonly_yes'] = await obsResp(c, 'CONFIG', 'SET', 'appendonly', 'yes');
+    await waitRewrite(c, dir);
     o['files_after_appendonly_yes'] = listFiles(dir);
     o['info_persistence_after'] = await infoSection(c, 'persistence');
     o['set_d'] = await obsResp(c, 'SET', 'd', '4');
@@ -177,6 +213,8 @@ export interface Outcome {
   readonly manifest: string | null;
   readonly obs: Obs;
   readonly stderr: string;
+  /** The server process's pid (the pid in its log lines). */
+  readonly pid?: number;
 }
 
 export interface Expectation {
@@ -251,6 +289,7 @@ export function useLoadScenarios(prefix: string): LoadScenarios {
         manifest: fs.existsSync(manifestPath) ? fs.readFileSync(manifestPath, 'latin1') : null,
         obs,
         stderr: run.stderr(),
+        pid: run.child.pid!,
       };
     },
   };

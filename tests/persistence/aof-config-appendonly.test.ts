@@ -1,7 +1,9 @@
-// CONFIG SET appendonly yes / no on a running server, on real files: a new BASE from the dataset
-// and a new INCR, the INCR closed by no, seq 2 with the history removed, restarts identical;
-// denied while loading (-LOADING); refused and rolled back on an unusable appenddirname (and
-// fatal at start-up, as redis-server 7.0.15 is); aof-disable-auto-gc keeping history files.
+// CONFIG SET appendonly yes / no on a running server, on real files: yes replies at once and a
+// background rewrite writes the BASE from the dataset (the AOF is switched on when it finishes,
+// as Redis 7.0's WAIT_REWRITE), then a new INCR; the INCR closed by no; seq 2 with the history
+// removed; restarts identical; denied while loading (-LOADING); refused and rolled back on an
+// unusable appenddirname (and fatal at start-up, as redis-server 7.0.15 is);
+// aof-disable-auto-gc keeping history files.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,6 +68,23 @@ function fdOpenOn(file: string): boolean {
 }
 const HAVE_PROC_FD = fs.existsSync('/proc/self/fd');
 
+/**
+ * Waits for the background rewrite CONFIG SET appendonly yes started (Redis's test suite and
+ * capture script poll the same fields), then for the manifest to name `baseSeq`'s BASE.
+ */
+async function waitRewrite(c: RespClient, dir: string, baseSeq: number): Promise<void> {
+  await waitFor(
+    async () => {
+      const i = await info(c);
+      if (i.get('aof_rewrite_in_progress') !== '0' || i.get('aof_rewrite_scheduled') !== '0') return false;
+      const m = path.join(aofDir(dir), 'appendonly.aof.manifest');
+      return fs.existsSync(m) && fs.readFileSync(m, 'latin1').includes(`seq ${baseSeq} type b`);
+    },
+    10_000,
+    `the rewrite to BASE seq ${baseSeq}`,
+  );
+}
+
 // ---- appendonly yes / no at runtime ---------------------------------------------------------
 
 test('CONFIG SET appendonly yes with data in several dbs: BASE from the dataset, new INCR; no; yes again -> seq 2, history deleted; restarts are identical', async () => {
@@ -89,8 +108,11 @@ test('CONFIG SET appendonly yes with data in several dbs: BASE from the dataset,
 
   assert.equal(await c.callRaw('CONFIG', 'SET', 'appendonly', 'yes'), '+OK\r\n');
   assert.deepEqual(await c.call('CONFIG', 'GET', 'appendonly'), ['appendonly', 'yes']);
+  assert.equal((await info(c)).get('aof_enabled'), '1', 'enabled (WAIT_REWRITE counts) as soon as the reply arrives');
+  await waitRewrite(c, dir, 1);
   assert.equal(read(dir, 'appendonly.aof.manifest'), MANIFEST_1);
   assert.deepEqual(listAof(dir), ['appendonly.aof.1.base.aof', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest']);
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('temp-')), [], 'the temp BASE was renamed into place');
   assert.equal(size(dir, 'appendonly.aof.1.incr.aof'), 0);
   const base1 = read(dir, 'appendonly.aof.1.base.aof');
   const grouped = groupByDbAndKey(parseRecords(base1));
@@ -132,6 +154,7 @@ test('CONFIG SET appendonly yes with data in several dbs: BASE from the dataset,
 
   // yes again: seq 2, the old files become history and are removed in the background.
   assert.equal(await c.callRaw('CONFIG', 'SET', 'appendonly', 'yes'), '+OK\r\n');
+  await waitRewrite(c, dir, 2);
   assert.equal(read(dir, 'appendonly.aof.manifest'), MANIFEST_2);
   await waitFor(() => listAof(dir).length === 3, 2000, 'history removal');
   assert.deepEqual(listAof(dir), ['appendonly.aof.2.base.aof', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
@@ -206,6 +229,14 @@ test('CONFIG SET appendonly yes when appenddirname is a regular file: refused, r
     log.dump(),
   );
   assert.equal(log.count('#', 'Failed applying new configuration. Possibly related to new appendonly setting. Restoring previous settings.'), 1);
+  // As redis-server 7.0.15 (checked): the directory failure happens before a rewrite is counted,
+  // so only the status changes.
+  const failed = await info(c);
+  assert.equal(failed.get('aof_last_bgrewrite_status'), 'err');
+  assert.equal(failed.get('aof_rewrites'), '0');
+  assert.equal(failed.get('aof_rewrites_consecutive_failures'), '0');
+  assert.equal(failed.get('aof_rewrite_in_progress'), '0');
+  assert.equal(failed.get('aof_rewrite_scheduled'), '0');
   assert.equal(fs.readFileSync(path.join(dir, 'appendonlydir'), 'latin1'), 'not a directory');
   assert.deepEqual(fs.readdirSync(dir).sort(), ['appendonlydir', 'nodis.log'], 'no temp file left behind');
   const lines = log.dump();
@@ -213,10 +244,16 @@ test('CONFIG SET appendonly yes when appenddirname is a regular file: refused, r
   assert.equal(await c.callRaw('SET', 'b', '2'), '+OK\r\n');
   fs.unlinkSync(path.join(dir, 'appendonlydir'));
   assert.equal(await c.callRaw('CONFIG', 'SET', 'appendonly', 'yes'), '+OK\r\n');
+  await waitRewrite(c, dir, 1);
   assert.equal(read(dir, 'appendonly.aof.manifest'), MANIFEST_1);
+  assert.equal((await info(c)).get('aof_last_bgrewrite_status'), 'ok');
   await stop(env);
   // The reason, as redis-server 7.0.15 logs it (dirCreateIfMissing: EEXIST on a non-directory is ENOTDIR).
-  assert.match(lines, /^# Can't open or create append-only dir appendonlydir: Not a directory$/m, lines);
+  assert.match(
+    lines,
+    /^# Can't open or create append-only dir appendonlydir: Not a directory\n# Redis needs to enable the AOF but can't trigger a background AOF rewrite operation\. Check the above logs for more info about the error\.\n# Failed applying new configuration\. Possibly related to new appendonly setting\. Restoring previous settings\.$/m,
+    lines,
+  );
 });
 
 test('start-up with appendonly yes when appenddirname is a regular file: fatal, "Can\'t open or create append-only dir"', async () => {
@@ -255,7 +292,12 @@ test('CONFIG SET appendonly yes when appenddirname is a regular file: redis-serv
     assert.equal(await r.c.callRaw('CONFIG', 'SET', 'appendonly', 'yes'), UNABLE);
     assert.equal(await r.c.callRaw('CONFIG', 'GET', 'appendonly'), bulkPair('appendonly', 'no'));
     await waitFor(() => /Restoring previous settings/.test(r.proc.output()), 2000, 'the log');
-    assert.match(r.proc.output(), /# Can't open or create append-only dir appendonlydir: Not a directory\n/);
+    assert.match(
+      r.proc.output(),
+      /# Can't open or create append-only dir appendonlydir: Not a directory\n.*# Redis needs to enable the AOF but can't trigger a background AOF rewrite operation\. Check the above logs for more info about the error\.\n.*# Failed applying new configuration\. Possibly related to new appendonly setting\. Restoring previous settings\.\n/,
+    );
+    const i = String(await r.c.call('INFO', 'persistence'));
+    for (const f of ['aof_last_bgrewrite_status:err', 'aof_rewrites:0', 'aof_rewrites_consecutive_failures:0']) assert.ok(i.includes(`\r\n${f}\r\n`), f);
   } finally {
     await r.stop();
   }
@@ -279,6 +321,7 @@ test('aof-disable-auto-gc yes keeps history files (type h); setting it back to n
   assert.equal(await c.callRaw('CONFIG', 'SET', 'aof-disable-auto-gc', 'yes'), '+OK\r\n');
   assert.equal(await c.callRaw('CONFIG', 'SET', 'appendonly', 'no'), '+OK\r\n');
   assert.equal(await c.callRaw('CONFIG', 'SET', 'appendonly', 'yes'), '+OK\r\n');
+  await waitRewrite(c, dir, 2);
   assert.equal(read(dir, 'appendonly.aof.manifest'), MANIFEST_WITH_HISTORY);
   await sleep(200);
   assert.deepEqual(listAof(dir), ALL_FILES, 'history files kept');
