@@ -11,8 +11,8 @@
 //   stall     nodis: the longest event-loop delay during the rewrite (perf_hooks
 //             monitorEventLoopDelay, 1 ms resolution); redis: latest_fork_usec (its main thread
 //             is stopped for the fork);
-//   load      redis-benchmark SET (-c 50, keys within the dataset, so the writes hit keys the
-//             walk has not reached) with rewrites running back to back, over the same without.
+//   load      redis-benchmark SET (-c 50, -r over the key count) with rewrites running back to
+//             back, over the same without (median of BENCH_REWRITE_ROUNDS alternating pairs).
 // nodis runs in this process (startServer), so its event loop can be watched directly; start
 // with --expose-gc for steadier memory figures (npm run bench does).
 //
@@ -122,6 +122,18 @@ async function loadRps(port: number, ctl: RewriteControl, withRewrites: boolean)
   return rps;
 }
 
+/** SET throughput during back-to-back rewrites over alone: the median of ROUNDS alternating pairs. */
+async function loadRatio(name: string, port: number, ctl: RewriteControl): Promise<number> {
+  const ratios: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const plain = await loadRps(port, ctl, false);
+    const during = await loadRps(port, ctl, true);
+    ratios.push(during / plain);
+    process.stderr.write(`  ${name} SET: ${plain.toFixed(0)} req/s alone, ${during.toFixed(0)} req/s during rewrites\n`);
+  }
+  return median(ratios);
+}
+
 interface Result {
   durationsMs: number[];
   /** Extra memory during the rewrite, as a fraction of the dataset. */
@@ -143,16 +155,15 @@ async function benchNodis(): Promise<Result> {
     const dataset = process.memoryUsage.rss() - rssEmpty;
     const persistence = srv.server.persistence;
     const ctl: RewriteControl = {
-      start: async () => {
-        const r = persistence.bgrewriteaof();
-        return 'ok' in r ? r.ok : r.error;
-      },
+      start: () => new Promise<string>((resolve) => persistence.bgrewriteaof((r) => resolve('ok' in r ? r.ok : r.error))),
       inProgress: async () => persistence.info().aofRewriteInProgress,
       ok: async () => persistence.info().aofLastBgrewriteStatus === 'ok',
     };
     const res: Result = { durationsMs: [], memFractions: [], stallsMs: [], loadRatio: null };
     for (let r = 0; r < ROUNDS; r++) {
-      gc?.();
+      // No forced GC here: it shrinks V8's young generation, whose regrowth during the walk
+      // (page faults) would be charged to the rewrite; a serving server keeps it grown.
+      await sleep(200);
       const before = process.memoryUsage.rss();
       let peak = before;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
@@ -166,12 +177,7 @@ async function benchNodis(): Promise<Result> {
       res.stallsMs.push(loop.max / 1e6);
       process.stderr.write(`  nodis round ${r + 1}: ${ms.toFixed(0)} ms, +${((peak - before) / 1048576).toFixed(1)} MB RSS (dataset ${(dataset / 1048576).toFixed(0)} MB), worst loop delay ${(loop.max / 1e6).toFixed(1)} ms\n`);
     }
-    if (LOAD_N > 0) {
-      const plain = await loadRps(srv.port, ctl, false);
-      const during = await loadRps(srv.port, ctl, true);
-      res.loadRatio = during / plain;
-      process.stderr.write(`  nodis SET: ${plain.toFixed(0)} req/s alone, ${during.toFixed(0)} req/s during rewrites\n`);
-    }
+    if (LOAD_N > 0) res.loadRatio = await loadRatio('nodis', srv.port, ctl);
     return res;
   } finally {
     await srv.close();
@@ -213,12 +219,7 @@ async function benchRedis(): Promise<Result> {
       res.stallsMs.push(forkUs / 1000);
       process.stderr.write(`  redis round ${r + 1}: ${ms.toFixed(0)} ms, CoW peak ${(cowBytes / 1048576).toFixed(0)} MB (dataset ${(dataset / 1048576).toFixed(0)} MB), fork ${(forkUs / 1000).toFixed(1)} ms\n`);
     }
-    if (LOAD_N > 0) {
-      const plain = await loadRps(port, ctl, false);
-      const during = await loadRps(port, ctl, true);
-      res.loadRatio = during / plain;
-      process.stderr.write(`  redis SET: ${plain.toFixed(0)} req/s alone, ${during.toFixed(0)} req/s during rewrites\n`);
-    }
+    if (LOAD_N > 0) res.loadRatio = await loadRatio('redis', port, ctl);
     return res;
   } finally {
     proc.kill('SIGKILL');

@@ -15,7 +15,7 @@ import { AOF_OFF, type PersistenceInfo } from '../server/info-persistence.js';
 import type { Server } from '../server/server.js';
 import type { PersistenceModule } from '../server/persistence.js';
 import { writeBaseFile } from './base.js';
-import { AofRewriter, type RewriteTarget } from './bgrewrite.js';
+import { AofRewriter, type RewriteReply, type RewriteTarget } from './bgrewrite.js';
 import { MultiPartTarget } from './multipart.js';
 import { ClassicTarget, classicFilePath, classicLayout, classicManifest } from './classic.js';
 import { AofFeed } from './feed.js';
@@ -220,12 +220,19 @@ export class Aof implements PersistenceModule {
 
   /** Opens an INCR for appending; `truncate` for a brand-new one. */
   openIncr(name: string, truncate: boolean): number {
-    const { O_WRONLY, O_APPEND, O_CREAT, O_TRUNC } = fs.constants;
     try {
-      return this.afs.open(aofFilePath(this.layout, name), O_WRONLY | O_APPEND | O_CREAT | (truncate ? O_TRUNC : 0), 0o644);
+      return this.afs.open(aofFilePath(this.layout, name), incrFlags(truncate), 0o644);
     } catch (err) {
       throw new AofFatalError([`Can't open the append-only file ${name}: ${strerror(err)}`]);
     }
+  }
+
+  /** openIncr off the event loop, for a brand-new INCR; done(lines) on failure (Redis's line). */
+  openNewIncrAsync(name: string, done: (fd: number, lines: string[] | null) => void): void {
+    this.afs.openAsync(aofFilePath(this.layout, name), incrFlags(true), 0o644, (err, fd) => {
+      if (err !== null) done(-1, [`Can't open the append-only file ${name}: ${strerror(err)}`]);
+      else done(fd, null);
+    });
   }
 
   /** Says once that aof-use-rdb-preamble yes still gets a RESP BASE. */
@@ -314,7 +321,9 @@ export class Aof implements PersistenceModule {
       log.warning('AOF was enabled but there is already an AOF rewriting in background. Stopping background AOF and starting a rewrite now.');
       this.rewriter.kill();
     }
-    if (!this.rewriter.start()) {
+    // While being enabled the start is synchronous (the temp INCR), so this is known at once.
+    let failed = false;
+    if (!this.rewriter.start((started) => (failed = !started)) || failed) {
       this.state = 'off';
       log.warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
       return 'Unable to turn on AOF. Check server logs.';
@@ -405,8 +414,8 @@ export class Aof implements PersistenceModule {
     return this.writer.holdReply(c, out, close);
   }
 
-  bgrewriteaof(): { ok: string } | { error: string } {
-    return this.rewriter.bgrewriteaof();
+  bgrewriteaof(reply: (r: RewriteReply) => void): void {
+    this.rewriter.bgrewriteaof(reply);
   }
 
   /**
@@ -488,4 +497,10 @@ export class Aof implements PersistenceModule {
       loadingProgress,
     };
   }
+}
+
+/** An INCR opened for appending; `truncate` for a brand-new one. */
+function incrFlags(truncate: boolean): number {
+  const { O_WRONLY, O_APPEND, O_CREAT, O_TRUNC } = fs.constants;
+  return O_WRONLY | O_APPEND | O_CREAT | (truncate ? O_TRUNC : 0);
 }

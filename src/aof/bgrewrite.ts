@@ -29,8 +29,9 @@ const LIMIT_MAX_MINUTES = 60;
 export interface RewriteTarget {
   /**
    * Before the view is taken: false (logged) if the rewrite cannot start. Otherwise ready(ok)
-   * follows, possibly later (a manifest being made durable): the view must be taken inside
-   * ready(true), the moment from which new writes go where the rewrite expects them.
+   * follows, possibly later (a manifest being made durable; ready(false): it could not start,
+   * logged): the view must be taken inside ready(true), the moment from which new writes go
+   * where the rewrite expects them.
    */
   prepare(ready: (ok: boolean) => void): boolean;
   /** The temp BASE at `tmpPath` is complete and fsynced: put it in place, then done(ok). */
@@ -40,8 +41,16 @@ export interface RewriteTarget {
 }
 
 
+/** BGREWRITEAOF's reply: a status line, or an error (without the "-"). */
+export type RewriteReply = { readonly ok: string } | { readonly error: string };
+
+const STARTED: RewriteReply = { ok: 'Background append only file rewriting started' };
+const CANT_START: RewriteReply = { error: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information." };
+
 interface RunningRewrite {
   readonly body: RewriteBody;
+  /** Until the start is decided (the new INCR listed durably): who waits for the outcome. */
+  starting: ((ok: boolean) => void) | null;
   /** ms timestamp of the start (aof_rewrite_time_start). */
   readonly startedAt: number;
   readonly tmpPath: string;
@@ -74,17 +83,20 @@ export class AofRewriter {
 
   // ---- commands and triggers -------------------------------------------------------------
 
-  /** BGREWRITEAOF: the status reply, or an error (without the "-"). */
-  bgrewriteaof(): { ok: string } | { error: string } {
-    if (this.job !== null) return { error: 'ERR Background append only file rewriting already in progress' };
+  /**
+   * BGREWRITEAOF. `reply` is called once, maybe later: the reply waits, as Redis's does, until
+   * the rewrite has started (the manifest listing the new INCR is durable), which nodis does
+   * off the event loop.
+   */
+  bgrewriteaof(reply: (r: RewriteReply) => void): void {
+    if (this.job !== null) return reply({ error: 'ERR Background append only file rewriting already in progress' });
     if (this.server.inExec) {
       // A rewrite does not start inside a transaction; a manual request resets the limiter.
       this.scheduled = true;
       this.consecutiveFailures = 0;
-      return { ok: 'Background append only file rewriting scheduled' };
+      return reply({ ok: 'Background append only file rewriting scheduled' });
     }
-    if (this.start()) return { ok: 'Background append only file rewriting started' };
-    return { error: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information." };
+    if (!this.start((ok) => reply(ok ? STARTED : CANT_START))) reply(CANT_START);
   }
 
   /** serverCron's part: a scheduled rewrite, then the automatic trigger. */
@@ -129,8 +141,11 @@ export class AofRewriter {
 
   // ---- start -------------------------------------------------------------------------------
 
-  /** rewriteAppendOnlyFileBackground. False (logged) if it could not start. */
-  start(): boolean {
+  /**
+   * rewriteAppendOnlyFileBackground. False (logged) if it cannot start; otherwise `started`
+   * hears, maybe later, whether it did (false: logged, nothing changed).
+   */
+  start(started: (ok: boolean) => void = () => {}): boolean {
     if (this.job !== null) return false;
     const aof = this.aof;
     const log = this.server.logger;
@@ -141,10 +156,10 @@ export class AofRewriter {
     const body = new RewriteBody(
       aof.afs,
       tmpPath,
-      { timestamp, incrementalFsync: config.bool('aof-rewrite-incremental-fsync'), keyDelayUs: () => config.num('rdb-key-save-delay') },
+      { timestamp, incrementalFsync: config.bool('aof-rewrite-incremental-fsync'), keyDelayUs: () => config.num('rdb-key-save-delay'), activity: () => this.server.stats.commandsProcessed },
       (result) => this.done(result),
     );
-    const job: RunningRewrite = { body, startedAt: Date.now(), tmpPath };
+    const job: RunningRewrite = { body, startedAt: Date.now(), tmpPath, starting: started };
     this.job = job;
     const fail = (lines: string[]): void => {
       // After the "started" line, as the lines of Redis's child come after its parent's.
@@ -157,9 +172,19 @@ export class AofRewriter {
         this.failed();
       });
     };
-    const started = aof.target.prepare((ok) => {
-      if (this.job !== job) return; // stopped meanwhile
-      if (!ok) return fail([]);
+    const preparing = aof.target.prepare((ok) => {
+      if (this.job !== job) return; // stopped meanwhile (kill() answered)
+      job.starting = null;
+      if (!ok) {
+        this.job = null;
+        this.lastStatus = 'err';
+        started(false);
+        return;
+      }
+      this.rewrites++;
+      this.scheduled = false;
+      log.notice(`Background append only file rewriting started by pid ${process.pid}`);
+      started(true);
       try {
         // In Redis the child creates it: a failure is the rewrite's, not BGREWRITEAOF's.
         body.open();
@@ -169,14 +194,11 @@ export class AofRewriter {
       // The fork's instant: from here on new writes go where the rewrite expects them.
       body.begin(this.server.keyspace.snapshot());
     });
-    if (!started) {
+    if (!preparing) {
       this.job = null;
       this.lastStatus = 'err';
       return false;
     }
-    this.rewrites++;
-    this.scheduled = false;
-    log.notice(`Background append only file rewriting started by pid ${process.pid}`);
     return true;
   }
 
@@ -227,10 +249,13 @@ export class AofRewriter {
   kill(): void {
     const job = this.job;
     if (job === null) return;
-    this.server.logger.notice(`Killing running AOF rewrite child: ${process.pid}`);
+    const starting = job.starting;
+    if (starting === null) this.server.logger.notice(`Killing running AOF rewrite child: ${process.pid}`);
     job.body.cancel();
     this.job = null;
     this.aof.target.abandon(true);
+    // Stopped before it started: whoever waits for the start hears it did not.
+    if (starting !== null) starting(false);
   }
 
   // ---- INFO --------------------------------------------------------------------------------
@@ -248,10 +273,11 @@ export class AofRewriter {
   } {
     const job = this.job;
     return {
-      inProgress: job !== null,
+      // As Redis's child exists only once forked: a start still waiting for the disk is not shown.
+      inProgress: job !== null && job.starting === null,
       scheduled: this.scheduled,
       lastTimeSec: this.lastTimeSec,
-      currentTimeSec: job === null ? -1 : Math.floor((Date.now() - job.startedAt) / 1000),
+      currentTimeSec: job === null || job.starting !== null ? -1 : Math.floor((Date.now() - job.startedAt) / 1000),
       lastStatus: this.lastStatus,
       rewrites: this.rewrites,
       consecutiveFailures: this.consecutiveFailures,

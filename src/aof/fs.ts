@@ -21,6 +21,8 @@ export interface AofFs {
   open(path: string, flags: number, mode?: number): number;
   /** write(2) of buf[offset, offset+length): may write fewer bytes; returns how many. */
   write(fd: number, buf: Buffer, offset: number, length: number): number;
+  /** open(2) on libuv's thread pool (creating a file can wait for the journal). */
+  openAsync(path: string, flags: number, mode: number, done: (err: NodeJS.ErrnoException | null, fd: number) => void): void;
   /** write(2) on libuv's thread pool (the background rewrite); `n` may be short. */
   writeAsync(fd: number, buf: Buffer, offset: number, length: number, done: (err: NodeJS.ErrnoException | null, n: number) => void): void;
   fsync(fd: number): void;
@@ -52,6 +54,7 @@ const bytes = (p: string): Buffer => Buffer.from(p, 'latin1');
 export const nodeAofFs: AofFs = {
   open: (p, flags, mode = 0o644) => fs.openSync(bytes(p), flags, mode),
   write: (fd, buf, offset, length) => fs.writeSync(fd, buf, offset, length),
+  openAsync: (p, flags, mode, done) => fs.open(bytes(p), flags, mode, (err, fd) => done(err, fd ?? -1)),
   writeAsync: (fd, buf, offset, length, done) => fs.write(fd, buf, offset, length, null, (err, n) => done(err, n)),
   fsync: (fd) => fs.fsyncSync(fd),
   fdatasyncAsync: (fd, done) => fs.fdatasync(fd, done),

@@ -1,18 +1,17 @@
 // The multi-part layout's side of a background rewrite (Redis 7.0): the INCR switch before
 // the view is taken, and the installation of the new BASE afterwards. Both switch points
-// persist the manifest: the first synchronously, as Redis (BGREWRITEAOF's reply depends on
-// it), the second off the event loop (manifest-async.ts), so the server keeps serving while
-// the disk commits the new BASE's manifest.
+// persist the manifest off the event loop (manifest-async.ts), so the server keeps serving
+// while the disk commits; BGREWRITEAOF's reply waits for the first, as Redis's does.
 
 import type { Aof } from './aof.js';
 import type { RewriteTarget } from './bgrewrite.js';
 import { makePath, strerror } from './fs.js';
-import { aofFilePath, persistManifest, tempIncrFileName, tempRewriteBgFileName } from './manifest.js';
+import { aofFilePath, tempIncrFileName, tempRewriteBgFileName } from './manifest.js';
 import { persistManifestAsync } from './manifest-async.js';
 import { asFatal } from './loader.js';
 
 export class MultiPartTarget implements RewriteTarget {
-  /** Bumped by abandon(): an install still waiting for its manifest is then given up. */
+  /** Bumped by abandon(): a switch still waiting for the disk is then given up. */
   private generation = 0;
 
   constructor(private readonly aof: Aof) {}
@@ -54,26 +53,54 @@ export class MultiPartTarget implements RewriteTarget {
     }
     const manifest = this.aof.manifest.clone();
     const name = manifest.newIncr(layout.appendfilename);
-    let fd = -1;
-    try {
-      fd = this.aof.openIncr(name, true);
-      // Synchronous, as in Redis: BGREWRITEAOF's reply says the new INCR is listed (and the
-      // reply is an error if it cannot be). Two small fsyncs; the BASE's switch is off-loop.
-      persistManifest(this.aof.afs, layout, manifest);
-    } catch (err) {
-      for (const l of asFatal(err).logLines) log.warning(l);
-      if (fd >= 0) this.aof.afs.close(fd);
-      this.aof.unlinkQuietly(name);
-      return false;
-    }
-    this.aof.manifest = manifest;
-    const oldSize = this.aof.writer.incrSize;
-    if (!this.aof.writer.switchFile(fd)) return false;
-    this.aof.closedFilesSize += oldSize;
-    // aof_selected_db = -1: the new INCR starts with a SELECT.
-    this.aof.feed.reset();
-    log.notice(`Creating AOF incr file ${name} on background rewrite`);
-    ready(true);
+    // Creating the file and persisting the manifest wait for the disk: both run off the loop;
+    // the rewrite starts (and BGREWRITEAOF replies) once the manifest listing it is durable.
+    const generation = this.generation;
+    const stale = (): boolean => generation !== this.generation || this.aof.state !== 'on';
+    this.aof.openNewIncrAsync(name, (fd, lines) => {
+      if (lines !== null) {
+        for (const l of lines) log.warning(l);
+        if (!stale()) ready(false);
+        return;
+      }
+      if (stale()) {
+        this.aof.afs.close(fd);
+        this.aof.unlinkQuietly(name);
+        return;
+      }
+      persistManifestAsync(this.aof.afs, layout, manifest, (err) => {
+        if (err !== null) {
+          for (const l of asFatal(err).logLines) log.warning(l);
+          this.aof.afs.close(fd);
+          this.aof.unlinkQuietly(name);
+          if (!stale()) ready(false);
+          return;
+        }
+        // From here the manifest on disk lists the new INCR, whatever happens next.
+        this.aof.manifest = manifest;
+        if (stale()) {
+          this.aof.afs.close(fd);
+          return;
+        }
+        // Records logged meanwhile belong to the old INCR (the view will include them).
+        this.aof.writer.flush(true);
+        if (this.aof.feed.pending > 0) {
+          // A write error: those records cannot go to the new INCR (the view has them). Keep
+          // appending to the old one; the new INCR stays listed, empty, after it.
+          log.warning("Can't rewrite the AOF while the AOF buffer can't be written (see the write error above).");
+          this.aof.afs.close(fd);
+          ready(false);
+          return;
+        }
+        const oldSize = this.aof.writer.incrSize;
+        if (!this.aof.writer.switchFile(fd)) return;
+        this.aof.closedFilesSize += oldSize;
+        // aof_selected_db = -1: the new INCR starts with a SELECT.
+        this.aof.feed.reset();
+        log.notice(`Creating AOF incr file ${name} on background rewrite`);
+        ready(true);
+      });
+    });
     return true;
   }
 

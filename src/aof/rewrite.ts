@@ -21,16 +21,15 @@ import { RecordWriter } from './rewrite-records.js';
 export const AUTOSYNC_BYTES = 4 * 1024 * 1024;
 /** Encoded bytes handed to one write. */
 const WRITE_CHUNK = 1024 * 1024;
-/** A slice yields the event loop after this long (at most). */
+/** A slice yields the event loop after this long. */
 const SLICE_MS = 2;
-/** The shortest slice, however busy the server is (the walk always progresses). */
-const MIN_SLICE_MS = 0.2;
 /**
- * The walk's share of a busy event loop: a slice lasts SHARE/(1-SHARE) of the time the loop
- * spent on everything else since the previous slice (clients, mostly), so clients keep about
- * 1-SHARE of their throughput; an idle loop (little time between slices) gets full slices.
+ * While clients are being served, the walk pauses this long after each slice (a timer, so the
+ * loop can wait for and batch requests as it does without a rewrite): the walk then takes at
+ * most SLICE_MS / (SLICE_MS + BUSY_PAUSE_MS) of a busy loop. An idle server (no command since
+ * the last slice) gets the next slice at once.
  */
-const SHARE = 0.25;
+const BUSY_PAUSE_MS = 10;
 /** Keys serialised between two clock reads (a key may be a large collection). */
 const KEYS_PER_CHECK = 8;
 
@@ -40,6 +39,8 @@ export interface RewriteBodyOptions {
   readonly incrementalFsync: boolean;
   /** Reads rdb-key-save-delay (µs per key; 0 for none) at each key, so a test can change it. */
   readonly keyDelayUs: () => number;
+  /** A counter that moves while clients are served (commands processed). */
+  readonly activity: () => number;
 }
 
 /** Written, fsynced and closed: the temp file holds the whole view. */
@@ -60,8 +61,8 @@ export class RewriteBody {
   private view: KeyspaceView | null = null;
   /** Set when the walk waits for a write to finish. */
   private waitingForWrite = false;
-  /** performance.now() at the end of the previous slice. */
-  private lastSliceEnd = 0;
+  /** The server's command count at the end of the previous slice. */
+  private lastActivity = -1;
 
   constructor(
     private readonly afs: AofFs,
@@ -136,25 +137,29 @@ export class RewriteBody {
         return;
       }
     } else {
-      const start = performance.now();
-      const elsewhere = this.lastSliceEnd === 0 ? 0 : start - this.lastSliceEnd;
-      const length = Math.min(SLICE_MS, Math.max(MIN_SLICE_MS, elsewhere < MIN_SLICE_MS ? SLICE_MS : (elsewhere * SHARE) / (1 - SHARE)));
-      const deadline = start + length;
+      const deadline = performance.now() + SLICE_MS;
       let more = true;
       while (more && this.enc.pending < WRITE_CHUNK) {
         more = view.step(KEYS_PER_CHECK, this.visit);
         if (performance.now() >= deadline) break;
       }
-      this.lastSliceEnd = performance.now();
       if (more) {
         this.pump();
-        if (!this.waitingForWrite) this.schedule(0);
+        if (!this.waitingForWrite) this.schedule(this.busy() ? BUSY_PAUSE_MS : 0);
         return;
       }
     }
     this.walkDone = true;
     view.release();
     this.pump();
+  }
+
+  /** Were commands processed since the previous slice? */
+  private busy(): boolean {
+    const now = this.opts.activity();
+    const busy = this.lastActivity >= 0 && now !== this.lastActivity;
+    this.lastActivity = now;
+    return busy;
   }
 
   /** Starts a write when none is running and a chunk is ready (or the walk ended). */
@@ -213,7 +218,7 @@ export class RewriteBody {
     }
     const resume = this.waitingForWrite;
     this.pump();
-    if (resume && !this.waitingForWrite && !this.walkDone && this.timer === null) this.schedule(0);
+    if (resume && !this.waitingForWrite && !this.walkDone && this.timer === null) this.schedule(this.busy() ? BUSY_PAUSE_MS : 0);
   }
 
   /** Everything written: fdatasync, close, report. */

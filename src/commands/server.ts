@@ -56,6 +56,32 @@ const HELP_SUBCOMMAND = {
   complexity: 'O(1)',
 } as const;
 
+// BGREWRITEAOF
+function bgrewriteaofCommand(c: Client): void {
+  const send = (r: { readonly ok: string } | { readonly error: string }): void => {
+    if ('ok' in r) c.reply.simple(r.ok);
+    else c.reply.error(r.error);
+  };
+  let answered: { readonly ok: string } | { readonly error: string } | null = null;
+  let parked = false;
+  c.server.persistence.bgrewriteaof((r) => {
+    if (!parked) {
+      answered = r;
+      return;
+    }
+    // The start waited for the disk off the event loop: answer, then read on.
+    c.parked = false;
+    if (c.closed) return;
+    send(r);
+    c.server.markForWrite(c);
+    c.processInput();
+  });
+  if (answered !== null) return send(answered);
+  // The client waits, like a blocked one: its next commands must not overtake this reply.
+  parked = true;
+  c.parked = true;
+}
+
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
 function shutdownCommand(c: Client): void {
   let nosave = false;
@@ -188,11 +214,7 @@ export const serverCommands = [
     since: '1.0.0',
     summary: 'Asynchronously rewrite the append-only file',
     complexity: 'O(1)',
-    handler(c) {
-      const r = c.server.persistence.bgrewriteaof();
-      if ('ok' in r) c.reply.simple(r.ok);
-      else c.reply.error(r.error);
-    },
+    handler: bgrewriteaofCommand,
   },
   {
     name: 'shutdown',

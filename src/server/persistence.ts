@@ -13,8 +13,8 @@ export interface PersistenceModule {
   writeDeniedReason(): string | null;
   /** Takes a reply that must wait for durability (appendfsync always); true if taken. */
   holdReply(c: Client, out: Buffer | null, close: boolean): boolean;
-  /** BGREWRITEAOF: the status reply, or the error text. */
-  bgrewriteaof(): { ok: string } | { error: string };
+  /** BGREWRITEAOF: reply() gets the status line or the error text, maybe later. */
+  bgrewriteaof(reply: (r: { readonly ok: string } | { readonly error: string }) => void): void;
   /** prepareForShutdown: false (logged) if the AOF cannot let the server exit now. */
   mayShutdown(force: boolean): boolean;
   /** SHUTDOWN and close(): stop a rewrite; flush, fsync, close the file (idempotent). */

@@ -189,6 +189,18 @@ export class FaultFs implements AofFs {
     }
   }
 
+  /** open() reported asynchronously (a new INCR at a rewrite's start). */
+  openAsync(path: string, flags: number, mode: number, done: (err: NodeJS.ErrnoException | null, fd: number) => void): void {
+    let fd = -1;
+    let error: NodeJS.ErrnoException | null = null;
+    try {
+      fd = this.open(path, flags, mode);
+    } catch (err) {
+      error = err as NodeJS.ErrnoException;
+    }
+    setImmediate(() => done(error, fd));
+  }
+
   /** The background rewrite's write: the same faults as write(), reported asynchronously. */
   writeAsync(fd: number, buf: Buffer, offset: number, length: number, done: (err: NodeJS.ErrnoException | null, n: number) => void): void {
     let n = 0;
