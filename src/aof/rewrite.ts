@@ -2,9 +2,11 @@
 // a BASE into a temp file, without ever holding the event loop for long — what Redis's forked
 // child does (rewriteAppendOnlyFile), done in-process.
 //
-// The walk runs in slices scheduled with setImmediate: each slice serialises keys (Redis 7.0's
-// rewrite records, rewrite-records.ts) until about SLICE_MS have passed or WRITE_CHUNK bytes
-// are encoded, then hands the bytes to an asynchronous write. At most one write is in flight;
+// The walk runs in slices: each slice serialises keys (Redis 7.0's rewrite records,
+// rewrite-records.ts) until SLICE_MS (2 ms) have passed or WRITE_CHUNK bytes are encoded,
+// then hands the bytes to an asynchronous write. The next slice follows at once on an idle
+// server, and after a BUSY_PAUSE_MS timer while commands are being served (so clients keep
+// most of the loop, and its batching of requests). At most one write is in flight;
 // while it runs the next chunk is encoded, and the walk waits when that chunk is full too
 // (backpressure: memory stays at about two chunks whatever the disk speed). With
 // aof-rewrite-incremental-fsync, an fdatasync runs every 4 MB written. At the end: the last
@@ -206,16 +208,25 @@ export class RewriteBody {
     });
   }
 
-  private afterWrite(err: NodeJS.ErrnoException | null): void {
+  /**
+   * The end of an operation on the temp file: false if the body stopped there (cancelled: the
+   * fd is closed now that nothing runs on it; failed: reported).
+   */
+  private settled(err: NodeJS.ErrnoException | null): boolean {
     this.writing = false;
     if (this.cancelled) {
       this.closeFd();
-      return;
+      return false;
     }
     if (err !== null) {
       this.fail(err);
-      return;
+      return false;
     }
+    return true;
+  }
+
+  private afterWrite(err: NodeJS.ErrnoException | null): void {
+    if (!this.settled(err)) return;
     const resume = this.waitingForWrite;
     this.pump();
     if (resume && !this.waitingForWrite && !this.walkDone && this.timer === null) this.schedule(this.busy() ? BUSY_PAUSE_MS : 0);
@@ -225,15 +236,7 @@ export class RewriteBody {
   private finish(): void {
     this.writing = true;
     this.afs.fdatasyncAsync(this.fd, (err) => {
-      this.writing = false;
-      if (this.cancelled) {
-        this.closeFd();
-        return;
-      }
-      if (err !== null) {
-        this.fail(err);
-        return;
-      }
+      if (!this.settled(err)) return;
       this.closeFd();
       this.finished = true;
       this.done({ ok: true, size: this.size });
