@@ -16,7 +16,7 @@ import { AOF_DIRNAME, manifestEntries } from './aof-files.js';
 import { redisCheckAofDir } from './check-aof.js';
 import type { Scratch } from './scratch.js';
 import { HAVE_REDIS_CHECK_AOF, NO_REDIS_SERVER, REDIS_CHECK_AOF, freePort, kill9, spawnServer, startServerProcess, type ServerProcess } from './server-process.js';
-import { SEED, WRITERS, Writer, between, readState, runWriter, verifyWriter, type CycleVerdict } from './aof-crash-writers.js';
+import { SEED, WRITERS, Writer, between, runWriter, verifyAfterRestart } from './aof-crash-writers.js';
 
 const START_TIMEOUT_MS = 20_000;
 
@@ -145,6 +145,36 @@ export async function checkAof(dir: string): Promise<{ code: number | null; stdo
 
 // ---- the harness ------------------------------------------------------------------------------
 
+/**
+ * The end of a crash test: reads DBSIZE and DEBUG DIGEST from nodis (`srv`, on `dir`), kills it,
+ * and in a subtest the real redis-server loads a copy (scratch dir `copyName`) of the AOF
+ * directory: same DBSIZE, same digest.
+ */
+export async function finalDirInRedis(t: TestContext, scratch: Scratch, srv: ServerProcess, dir: string, copyName: string): Promise<void> {
+  const c = await RespClient.connect(srv.port);
+  c.send('DEBUG', 'DIGEST');
+  const nodisDigest = await c.read(60_000);
+  const nodisSize = await c.call('DBSIZE');
+  c.close();
+  assert.match(String(nodisDigest), /^[0-9a-f]{40}$/);
+  await kill9(srv);
+  await t.test('the final directory loads in redis-server with the same DBSIZE and DEBUG DIGEST', { skip: NO_REDIS_SERVER }, async () => {
+    const copy = scratch.dir(copyName);
+    fs.cpSync(path.join(dir, AOF_DIRNAME), path.join(copy, AOF_DIRNAME), { recursive: true });
+    const redis = await startRedis(copy);
+    try {
+      const rc = await RespClient.connect(redis.port);
+      assert.equal(await rc.call('DBSIZE'), nodisSize, 'DBSIZE in redis-server vs nodis');
+      rc.send('DEBUG', 'DIGEST');
+      assert.equal(await rc.read(60_000), nodisDigest, 'DEBUG DIGEST in redis-server vs nodis');
+      rc.close();
+    } finally {
+      await kill9(redis);
+    }
+  });
+}
+
+
 export interface HarnessStats {
   cycles: number;
   sent: number;
@@ -232,85 +262,24 @@ export async function crashHarness(t: TestContext, scratch: Scratch, opts: Harne
         assert.match(r.stdout, /All AOF files and manifest are valid/);
       }
 
-      // The data.
-      const c = await RespClient.connect(srv.port);
-      try {
-        const verdicts = new Map<Writer, CycleVerdict>();
-        let ownKeys = 0;
-        for (const wr of writers) {
-          const actual = await readState(c, wr);
-          const v = verifyWriter(wr, actual, opts.graceMs === 0 ? Infinity : killAt - opts.graceMs);
-          verdicts.set(wr, v);
-          // Every acknowledged op must be there (always), or every one acknowledged before the grace period (everysec).
-          for (let i = 0; i < wr.ops.length; i++) {
-            const op = wr.ops[i]!;
-            if (op.ackAt > 0) {
-              if (i < v.cut) stats.ackedVerified++;
-              else {
-                stats.ackedLost++;
-                stats.maxLostAckAgeMs = Math.max(stats.maxLostAckAgeMs, killAt - op.ackAt);
-              }
-            } else if (i < v.cut) stats.unackedSurvived++;
-            else stats.unackedLost++;
+      // The data: every acknowledged op must be there (always), or every one acknowledged before the grace period (everysec).
+      await verifyAfterRestart(srv.port, writers, { killAt, ackedBy: opts.graceMs === 0 ? Infinity : killAt - opts.graceMs, context: `cycle ${cycle} (appendfsync ${opts.fsync})` }, ({ op, survived, required }) => {
+        stats.sent++;
+        if (op.ackAt > 0) {
+          stats.acked++;
+          if (survived) stats.ackedVerified++;
+          else {
+            stats.ackedLost++;
+            stats.maxLostAckAgeMs = Math.max(stats.maxLostAckAgeMs, killAt - op.ackAt);
+            if (required) stats.ackedLostOld++;
           }
-          if (v.cut < v.required) {
-            const lost = wr.ops[v.cut]!;
-            stats.ackedLostOld += v.required - v.cut;
-            assert.fail(
-              `cycle ${cycle}, writer ${wr.w}: acknowledged write lost: op #${lost.id} (${lost.kind}) acked ${killAt - lost.ackAt} ms before the kill; ` +
-                `${v.required - v.cut} op(s) that had to survive are missing (${opts.fsync})`,
-            );
-          }
-          wr.base = actual;
-          ownKeys += actual.strings.size + (actual.ctr > 0 ? 1 : 0) + [actual.list.length, actual.hash.size, actual.set.size, actual.zset.size, actual.mset.size].filter((n) => n > 0).length;
-        }
-        // Across connections the log is one ordered stream: an op whose reply arrived before
-        // a surviving op was sent must have survived too.
-        let newestSurvivorSent = 0;
-        for (const [wr, v] of verdicts) if (v.cut > 0) newestSurvivorSent = Math.max(newestSurvivorSent, wr.ops[v.cut - 1]!.sentAt);
-        for (const [wr, v] of verdicts) {
-          for (let i = v.cut; i < wr.ops.length; i++) {
-            const op = wr.ops[i]!;
-            assert.ok(
-              !(op.ackAt > 0 && op.ackAt < newestSurvivorSent),
-              `cycle ${cycle}: writer ${wr.w} op #${op.id} was acknowledged before a surviving op was sent on another connection, yet it is lost`,
-            );
-          }
-        }
-        assert.equal(await c.call('DBSIZE'), ownKeys, `cycle ${cycle}: DBSIZE (keys nobody wrote?)`);
-      } finally {
-        c.close();
-      }
-      for (const wr of writers) {
-        stats.sent += wr.ops.length;
-        stats.acked += wr.ops.filter((o) => o.ackAt > 0).length;
-        wr.ops = [];
-      }
+        } else if (survived) stats.unackedSurvived++;
+        else stats.unackedLost++;
+      });
       stats.cycles++;
     }
 
-    // The final directory in the real redis-server: same dataset, same digest.
-    const c = await RespClient.connect(srv.port);
-    c.send('DEBUG', 'DIGEST');
-    const nodisDigest = await c.read(60_000);
-    const nodisSize = await c.call('DBSIZE');
-    c.close();
-    assert.match(String(nodisDigest), /^[0-9a-f]{40}$/);
-    await kill9(srv);
-    await t.test('the final directory loads in redis-server with the same DBSIZE and DEBUG DIGEST', { skip: NO_REDIS_SERVER }, async () => {
-      const copy = scratch.dir('crash-redis');
-      fs.cpSync(path.join(dir, 'appendonlydir'), path.join(copy, 'appendonlydir'), { recursive: true });
-      const redis = await startRedis(copy);
-      try {
-        const rc = await RespClient.connect(redis.port);
-        assert.equal(await rc.call('DBSIZE'), nodisSize, 'DBSIZE in redis-server vs nodis');
-        rc.send('DEBUG', 'DIGEST');
-        assert.equal(await rc.read(60_000), nodisDigest, 'DEBUG DIGEST in redis-server vs nodis');
-        rc.close();
-      } finally {
-        await kill9(redis);
-      }
-    });
+    await finalDirInRedis(t, scratch, srv, dir, 'crash-redis');
   } finally {
     await kill9(srv);
   }

@@ -344,3 +344,70 @@ export function verifyWriter(wr: Writer, actual: State, ackedBy: number): CycleV
   for (let i = 0; i < ops.length; i++) if (ops[i]!.ackAt > 0 && ops[i]!.ackAt <= ackedBy) required = i + 1;
   return { cut, required };
 }
+
+/** What became of one op of the cycle after a kill and a restart. */
+export interface OpOutcome {
+  readonly wr: Writer;
+  readonly op: Op;
+  /** Its effect is in the dataset. */
+  readonly survived: boolean;
+  /** It had to survive (acknowledged at or before `ackedBy`). */
+  readonly required: boolean;
+}
+
+export interface RestartCheck {
+  /** When the server was killed (for the age of a lost acknowledgement). */
+  readonly killAt: number;
+  /** Every op acknowledged at or before this must have survived (Infinity: every acknowledged op). */
+  readonly ackedBy: number;
+  /** Starts the failure messages, e.g. `cycle 3 (appendfsync always)`. */
+  readonly context: string;
+}
+
+/**
+ * After a kill and a restart, on the restarted server at `port`: each writer's keys are its
+ * base state plus a prefix of its ops of the cycle (verifyWriter) that covers every op
+ * acknowledged at or before `ackedBy`; across connections the log is one ordered stream (an op
+ * acknowledged before a surviving op of any connection was sent survived too); and no key
+ * exists that no writer wrote (DBSIZE). `onOp` sees every op of the cycle (the caller's
+ * counters) before a lost op that had to survive fails the check. Then each writer's base is
+ * what was read and its ops are cleared for the next cycle.
+ */
+export async function verifyAfterRestart(port: number, writers: readonly Writer[], check: RestartCheck, onOp?: (o: OpOutcome) => void): Promise<void> {
+  const { killAt, ackedBy, context } = check;
+  const c = await RespClient.connect(port);
+  try {
+    const verdicts = new Map<Writer, CycleVerdict>();
+    let ownKeys = 0;
+    for (const wr of writers) {
+      const actual = await readState(c, wr);
+      const v = verifyWriter(wr, actual, ackedBy);
+      verdicts.set(wr, v);
+      if (onOp) wr.ops.forEach((op, i) => onOp({ wr, op, survived: i < v.cut, required: i < v.required }));
+      if (v.cut < v.required) {
+        const lost = wr.ops[v.cut]!;
+        assert.fail(
+          `${context}, writer ${wr.w}: acknowledged write lost: op #${lost.id} (${lost.kind}) acked ${killAt - lost.ackAt} ms before the kill; ` +
+            `${v.required - v.cut} op(s) that had to survive are missing`,
+        );
+      }
+      wr.base = actual;
+      ownKeys += actual.strings.size + (actual.ctr > 0 ? 1 : 0) + [actual.list.length, actual.hash.size, actual.set.size, actual.zset.size, actual.mset.size].filter((n) => n > 0).length;
+    }
+    let newestSurvivorSent = 0;
+    for (const [wr, v] of verdicts) if (v.cut > 0) newestSurvivorSent = Math.max(newestSurvivorSent, wr.ops[v.cut - 1]!.sentAt);
+    for (const [wr, v] of verdicts) {
+      for (let i = v.cut; i < wr.ops.length; i++) {
+        const op = wr.ops[i]!;
+        assert.ok(
+          !(op.ackAt > 0 && op.ackAt < newestSurvivorSent),
+          `${context}: writer ${wr.w} op #${op.id} was acknowledged before a surviving op was sent on another connection, yet it is lost`,
+        );
+      }
+    }
+    assert.equal(await c.call('DBSIZE'), ownKeys, `${context}: DBSIZE (keys nobody wrote?)`);
+  } finally {
+    c.close();
+  }
+  for (const wr of writers) wr.ops = [];
+}

@@ -17,6 +17,7 @@ import { ListValue } from '../../src/keyspace/list.js';
 import type { Entry, Value } from '../../src/keyspace/types.js';
 import type { KeyspaceView, SnapshotEntry, SnapshotVisitor } from '../../src/keyspace/snapshot.js';
 import { rewriteKey } from '../../src/aof/rewrite-records.js';
+import { mulberry32 } from '../helpers/data-gen.js';
 
 // ---- canonical dumps ------------------------------------------------------------------------
 
@@ -93,24 +94,12 @@ function newServer(databases = 3): Server {
   return server;
 }
 
-/** Deterministic Math.random, reset before each command on each server (SPOP, SRANDMEMBER). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A view's hooks run with their own Math.random: a pre-image of a sorted set draws skiplist
  * levels, which must not shift the draws of the command (SPOP ...) that the model makes too.
  */
 function isolateRandom(view: KeyspaceView): KeyspaceView {
-  const side = seeded(7);
+  const side = mulberry32(7);
   const hooks = view as unknown as Record<'beforeEntryChange' | 'beforeClear' | 'beforeSwap', (...a: unknown[]) => void>;
   for (const name of ['beforeEntryChange', 'beforeClear', 'beforeSwap'] as const) {
     const hook = hooks[name]!.bind(view);
@@ -141,7 +130,8 @@ class Twin {
     const seed = ++this.n;
     const dirty = this.model.keyspace.dirty;
     for (const [server, client] of this.clients) {
-      Math.random = seeded(seed);
+      // Deterministic Math.random, reset before each command on each server (SPOP, SRANDMEMBER).
+      Math.random = mulberry32(seed);
       server.keyspace.time = this.clock;
       server.executeRequest(client, [...resolved]);
     }
