@@ -17,7 +17,7 @@ import type { PersistenceModule } from '../server/persistence.js';
 import { writeBaseFile } from './base.js';
 import { AofRewriter, type RewriteReply, type RewriteTarget } from './bgrewrite.js';
 import { MultiPartTarget } from './multipart.js';
-import { ClassicTarget, classicFilePath, classicLayout, classicManifest } from './classic.js';
+import { ClassicTarget, checkClassicStart, classicLayout, classicManifest, openClassicOnStart } from './classic.js';
 import { AofFeed } from './feed.js';
 import { type AofFs, fsError, nodeAofFs, strerror } from './fs.js';
 import { AofFatalError, asFatal, type LoadingProgress, type LoadOutcome, loadAppendOnlyFiles, runLoadAsync, runLoadSync } from './loader.js';
@@ -27,7 +27,6 @@ import {
   aofDirPath,
   aofFilePath,
   loadManifestFromDisk,
-  manifestFileName,
   persistManifest,
   upgradeLegacyAofIfNeeded,
 } from './manifest.js';
@@ -101,7 +100,7 @@ export class Aof implements PersistenceModule {
    * Redis exits on; the server listens meanwhile and answers -LOADING.
    */
   async loadAtStartup(): Promise<void> {
-    if (this.classic) this.checkClassicStart();
+    if (this.classic) checkClassicStart(this.afs, this.layout, this.server.config.bool('appendonly'));
     else this.readManifest();
     if (!this.server.config.bool('appendonly')) {
       this.deleteHistory();
@@ -146,31 +145,10 @@ export class Aof implements PersistenceModule {
     this.baseSize = outcome.baseSize;
   }
 
-  /**
-   * aof-multi-part no with a multi-part AOF on disk and no classic file: refuse rather than
-   * start empty (nodis does not convert a multi-part AOF back into one file).
-   */
-  private checkClassicStart(): void {
-    const layout = this.layout;
-    if (!this.server.config.bool('appendonly') || this.afs.stat(classicFilePath(layout)) !== null) return;
-    if (this.afs.stat(aofFilePath(layout, manifestFileName(layout.appendfilename))) === null) return;
-    throw new AofFatalError([
-      `aof-multi-part is no, but ${layout.appenddirname} holds a multi-part AOF and ${layout.appendfilename} does not exist. Start with aof-multi-part yes to load it (it is not converted back to a single file).`,
-    ]);
-  }
-
   /** aofOpenIfNeededOnServerStart. */
   private openOnServerStart(outcome: LoadOutcome): void {
     if (this.classic) {
-      // Redis 6.2's initServer: open (create) the one file for appending.
-      const path = classicFilePath(this.layout);
-      let fd: number;
-      try {
-        fd = this.afs.open(path, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
-      } catch (err) {
-        throw new AofFatalError([`Can't open the append-only file: ${strerror(err)}`]);
-      }
-      const size = this.afs.stat(path)?.size ?? 0;
+      const { fd, size } = openClassicOnStart(this.afs, this.layout);
       this.closedFilesSize = 0;
       this.baseSize = size;
       this.startAppending(fd, size);

@@ -184,15 +184,18 @@ export class AofRewriter {
       this.rewrites++;
       this.scheduled = false;
       log.notice(`Background append only file rewriting started by pid ${process.pid}`);
-      started(true);
+      let openError: unknown = null;
       try {
         // In Redis the child creates it: a failure is the rewrite's, not BGREWRITEAOF's.
         body.open();
       } catch (err) {
-        return fail([`Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(err)}`]);
+        openError = err;
       }
-      // The fork's instant: from here on new writes go where the rewrite expects them.
-      body.begin(this.server.keyspace.snapshot());
+      // The fork's instant: from here on new writes go where the rewrite expects them. Taken
+      // before anyone hears of the start (a parked client's next commands run right after).
+      if (openError === null) body.begin(this.server.keyspace.snapshot());
+      started(true);
+      if (openError !== null) fail([`Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): ${strerror(openError)}`]);
     });
     if (!preparing) {
       this.job = null;

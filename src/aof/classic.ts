@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import type { Aof } from './aof.js';
 import type { RewriteTarget } from './bgrewrite.js';
 import { type AofFs, makePath, strerror } from './fs.js';
-import { type AofLayout, AofManifest, tempRewriteBgFileName } from './manifest.js';
+import { AofFatalError } from './loader.js';
+import { type AofLayout, AofManifest, aofFilePath, manifestFileName, tempRewriteBgFileName } from './manifest.js';
 
 /** AOF_RW_BUF_BLOCK_SIZE. */
 const BLOCK_SIZE = 10 * 1024 * 1024;
@@ -42,6 +43,30 @@ export function classicManifest(afs: AofFs, layout: AofLayout): AofManifest {
   const m = new AofManifest();
   if (afs.stat(classicFilePath(layout)) !== null) m.base = { name: layout.appendfilename, seq: 1, type: 'b' };
   return m;
+}
+
+/**
+ * aof-multi-part no with a multi-part AOF on disk and no classic file: refuse rather than
+ * start empty (nodis does not convert a multi-part AOF back into one file).
+ */
+export function checkClassicStart(afs: AofFs, layout: AofLayout, appendonly: boolean): void {
+  if (!appendonly || afs.stat(classicFilePath(layout)) !== null) return;
+  if (afs.stat(aofFilePath(layout, manifestFileName(layout.appendfilename))) === null) return;
+  throw new AofFatalError([
+    `aof-multi-part is no, but ${layout.appenddirname} holds a multi-part AOF and ${layout.appendfilename} does not exist. Start with aof-multi-part yes to load it (it is not converted back to a single file).`,
+  ]);
+}
+
+/** Redis 6.2's initServer: open (create) the one file for appending. Fatal on failure. */
+export function openClassicOnStart(afs: AofFs, layout: AofLayout): { fd: number; size: number } {
+  const path = classicFilePath(layout);
+  let fd: number;
+  try {
+    fd = afs.open(path, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
+  } catch (err) {
+    throw new AofFatalError([`Can't open the append-only file: ${strerror(err)}`]);
+  }
+  return { fd, size: afs.stat(path)?.size ?? 0 };
 }
 
 /** The rewrite diff buffer: appended records, read back in order. */
