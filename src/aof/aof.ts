@@ -13,13 +13,13 @@ import type { PropagatedOp } from '../commands/propagation.js';
 import type { Client } from '../server/client.js';
 import { AOF_OFF, type PersistenceInfo } from '../server/info-persistence.js';
 import type { Server } from '../server/server.js';
-import type { PersistenceModule } from '../server/persistence.js';
+import type { PersistenceModule, RewriteReply } from '../server/persistence.js';
 import { writeBaseFile } from './base.js';
-import { AofRewriter, type RewriteReply, type RewriteTarget } from './bgrewrite.js';
+import { AofRewriter, type RewriteTarget } from './bgrewrite.js';
 import { MultiPartTarget } from './multipart.js';
 import { ClassicTarget, checkClassicStart, classicLayout, classicManifest, openClassicOnStart } from './classic.js';
 import { AofFeed } from './feed.js';
-import { type AofFs, fsError, nodeAofFs, strerror } from './fs.js';
+import { type AofFs, fsError, nodeAofFs, strerror, unlinkQuietly } from './fs.js';
 import { AofFatalError, asFatal, type LoadingProgress, type LoadOutcome, loadAppendOnlyFiles, runLoadAsync, runLoadSync } from './loader.js';
 import {
   type AofLayout,
@@ -309,12 +309,9 @@ export class Aof implements PersistenceModule {
     return null;
   }
 
+  /** Removes a file of the AOF directory, if it is there. */
   unlinkQuietly(name: string): void {
-    try {
-      this.afs.unlink(aofFilePath(this.layout, name));
-    } catch {
-      // Not there: nothing to clean.
-    }
+    unlinkQuietly(this.afs, aofFilePath(this.layout, name));
   }
 
   /** CONFIG SET appendonly no (stopAppendOnly): flush, fsync, close; stop a rewrite. */
@@ -337,6 +334,20 @@ export class Aof implements PersistenceModule {
     this.feed.reset();
     this.state = 'off';
     this.closedFilesSize = 0;
+  }
+
+  /**
+   * Before a rewrite's view is taken: writes what the feed holds. False (logged) if a write
+   * error keeps records back: their effects are in the dataset the view will see, so they must
+   * not land after the new BASE as well; the rewrite waits until the error is solved. With no
+   * file attached (being enabled), the records reach no file and are dropped.
+   */
+  flushBeforeView(): boolean {
+    if (this.writer.attached) this.writer.flush(true);
+    else if (this.feed.pending > 0) this.feed.consume(this.feed.pending);
+    if (this.feed.pending === 0) return true;
+    this.server.logger.warning("Can't rewrite the AOF while the AOF buffer can't be written (see the write error above).");
+    return false;
   }
 
   /** aof_current_size: the BASE and every INCR, the one being written included. */

@@ -1,6 +1,6 @@
-// Writing a BASE file from the dataset, synchronously (Redis's rewriteAppendOnlyFile: the
-// empty BASE created at start-up, and CONFIG SET appendonly yes until the background rewrite
-// exists). The records are Redis 7.0's rewrite format (rewrite-records.ts), encoded by an
+// Writing a BASE file from the dataset, synchronously (Redis's rewriteAppendOnlyFile in the
+// main process: the BASE created at start-up when there is none; every other BASE comes from
+// the background rewrite, rewrite.ts). The records are Redis 7.0's rewrite format (rewrite-records.ts), encoded by an
 // AofFeed (SELECT before each database's keys), written to `temp-rewriteaof-<pid>.aof` in
 // `dir`, fsynced (every 4 MB too with aof-rewrite-incremental-fsync), then renamed into the
 // AOF directory: a crash leaves either no BASE or a complete one.
@@ -8,14 +8,10 @@
 import fs from 'node:fs';
 import type { Database } from '../keyspace/database.js';
 import { AofFeed } from './feed.js';
-import { type AofFs, fsError, makePath, strerror } from './fs.js';
+import { type AofFs, closeQuietly, fsError, makePath, strerror, unlinkQuietly } from './fs.js';
 import { type AofLayout, aofFilePath, tempRewriteFileName } from './manifest.js';
 import { rewriteDataset } from './rewrite-records.js';
-
-/** REDIS_AUTOSYNC_BYTES: the incremental fsync interval of a rewrite (Redis 7.0). */
-const AUTOSYNC_BYTES = 4 * 1024 * 1024;
-/** Bytes encoded before they are written out. */
-const WRITE_CHUNK = 1024 * 1024;
+import { AUTOSYNC_BYTES, WRITE_CHUNK } from './rewrite.js';
 
 export interface BaseFileOptions {
   /** Unix seconds for the `#TS:` line at the top (aof-timestamp-enabled), or null. */
@@ -78,20 +74,4 @@ export function writeBaseFile(afs: AofFs, layout: AofLayout, name: string, dbs: 
     return [`Error moving temp append only file on the final destination: ${strerror(err)}`];
   }
   return null;
-}
-
-function closeQuietly(afs: AofFs, fd: number): void {
-  try {
-    afs.close(fd);
-  } catch {
-    // The data was fsynced (or the write already failed): nothing more to report.
-  }
-}
-
-function unlinkQuietly(afs: AofFs, path: string): void {
-  try {
-    afs.unlink(path);
-  } catch {
-    // Already gone.
-  }
 }

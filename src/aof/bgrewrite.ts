@@ -14,6 +14,7 @@
 //   cancel   CONFIG SET appendonly no, SHUTDOWN, a restart for appendonly yes: the walk stops,
 //            the view is released, the temp file removed.
 
+import type { RewriteReply } from '../server/persistence.js';
 import type { Server } from '../server/server.js';
 import type { Aof } from './aof.js';
 import { makePath, strerror } from './fs.js';
@@ -41,8 +42,6 @@ export interface RewriteTarget {
 }
 
 
-/** BGREWRITEAOF's reply: a status line, or an error (without the "-"). */
-export type RewriteReply = { readonly ok: string } | { readonly error: string };
 
 const STARTED: RewriteReply = { ok: 'Background append only file rewriting started' };
 const CANT_START: RewriteReply = { error: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information." };

@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import type { Aof } from './aof.js';
 import type { RewriteTarget } from './bgrewrite.js';
-import { type AofFs, makePath, strerror } from './fs.js';
+import { type AofFs, closeQuietly, makePath, strerror, unlinkQuietly } from './fs.js';
 import { AofFatalError } from './loader.js';
 import { type AofLayout, AofManifest, aofFilePath, manifestFileName, tempRewriteBgFileName } from './manifest.js';
 
@@ -145,15 +145,7 @@ export class ClassicTarget implements RewriteTarget {
       ready(true);
       return true;
     }
-    if (aof.writer.attached) aof.writer.flush(true);
-    if (aof.feed.pending > 0) {
-      if (aof.state === 'on') {
-        aof.server.logger.warning("Can't rewrite the AOF while the AOF buffer can't be written (see the write error above).");
-        return false;
-      }
-      // Being enabled: nothing was appended anywhere; the view holds those writes.
-      aof.feed.consume(aof.feed.pending);
-    }
+    if (!aof.flushBeforeView()) return false;
     // aof_selected_db = -1: the diff (and the file) go on with a SELECT.
     aof.feed.reset();
     const log = aof.server.logger;
@@ -181,7 +173,7 @@ export class ClassicTarget implements RewriteTarget {
         aof.afs.fsyncDir(target);
       } catch (err) {
         log.warning(`Error trying to rename the temporary AOF file ${tempRewriteBgFileName(process.pid)} into ${aof.layout.appendfilename}: ${strerror(err)}`);
-        this.unlinkQuietly(tmpPath);
+        unlinkQuietly(aof.afs, tmpPath);
         done(false);
         return;
       }
@@ -293,26 +285,14 @@ export class ClassicTarget implements RewriteTarget {
     this.generation++;
     this.stopDiff();
     if (this.tmpFd >= 0) {
-      try {
-        this.aof.afs.close(this.tmpFd);
-      } catch {
-        // Nothing of value in it.
-      }
+      closeQuietly(this.aof.afs, this.tmpFd);
       this.tmpFd = -1;
-      this.unlinkQuietly(this.tmpPath);
+      unlinkQuietly(this.aof.afs, this.tmpPath);
     }
   }
 
   private stopDiff(): void {
     this.diff = null;
     if (this.aof.feedTap === this.tap) this.aof.feedTap = null;
-  }
-
-  private unlinkQuietly(path: string): void {
-    try {
-      this.aof.afs.unlink(path);
-    } catch {
-      // Already gone.
-    }
   }
 }

@@ -15,8 +15,8 @@
 
 import type { PropagatedOp } from '../commands/propagation.js';
 import type { Server } from '../server/server.js';
+import { type Latin1Buffer, writeLatin1 } from '../resp/latin1.js';
 
-type Latin1Buffer = Buffer & { latin1Write(s: string, offset: number, length?: number): number };
 
 const CHUNK = 64 * 1024;
 /** Storage grown past this is dropped once drained, so a burst does not pin memory. */
@@ -169,17 +169,9 @@ export class AofFeed {
     this.buf[this.len++] = 10;
   }
 
-  /** Latin1 text (space already ensured); short strings by a JS loop, cheaper than the native call. */
+  /** Latin1 text (space already ensured). */
   private text(s: string): void {
-    const n = s.length;
-    if (n <= 16) {
-      const buf = this.buf;
-      let at = this.len;
-      for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i);
-      this.len = at;
-    } else {
-      this.len += this.buf.latin1Write(s, this.len);
-    }
+    this.len = writeLatin1(this.buf, this.len, s);
   }
 }
 

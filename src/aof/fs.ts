@@ -132,6 +132,27 @@ export function strerror(err: unknown): string {
   return configStrerror(err);
 }
 
+/**
+ * close(2) where a failure changes nothing: the file's data was fsynced already, or it is a
+ * temp file being given up.
+ */
+export function closeQuietly(afs: AofFs, fd: number): void {
+  try {
+    afs.close(fd);
+  } catch {
+    // Nothing of value is left to lose in it.
+  }
+}
+
+/** unlink(2) of a file that may never have been created, or be gone already. */
+export function unlinkQuietly(afs: AofFs, path: string): void {
+  try {
+    afs.unlink(path);
+  } catch {
+    // Not there: nothing to clean.
+  }
+}
+
 /** Builds an error shaped like Node's fs errors (for fault injection). */
 export function fsError(code: string, syscall: string): NodeJS.ErrnoException {
   const err: NodeJS.ErrnoException = new Error(`${code}: ${syscall} failed`);

@@ -5,7 +5,7 @@
 // stay synchronous (no waiting on the disk).
 
 import fs from 'node:fs';
-import { type AofFs, dirname, makePath, strerror } from './fs.js';
+import { type AofFs, closeQuietly, dirname, makePath, strerror } from './fs.js';
 import { type AofLayout, type AofManifest, aofFilePath, manifestFileName, tempManifestFileName, writeError } from './manifest.js';
 
 /** Persists running per manifest path, and those waiting: they share the temp file, so one at a time. */
@@ -52,13 +52,6 @@ function persistNow(afs: AofFs, l: AofLayout, am: AofManifest, done: (err: Error
     done(writeError(`Can't open the AOF manifest file ${tmpName}: ${strerror(err)}`, err));
     return;
   }
-  const closeQuietly = (f: number): void => {
-    try {
-      afs.close(f);
-    } catch {
-      // Nothing left to lose in it.
-    }
-  };
   try {
     for (let off = 0; off < buf.length; ) {
       try {
@@ -69,12 +62,12 @@ function persistNow(afs: AofFs, l: AofLayout, am: AofManifest, done: (err: Error
       }
     }
   } catch (err) {
-    closeQuietly(fd);
+    closeQuietly(afs, fd);
     done(err as Error);
     return;
   }
   afs.fdatasyncAsync(fd, (syncErr) => {
-    closeQuietly(fd);
+    closeQuietly(afs, fd);
     if (syncErr !== null) {
       done(writeError(`Fail to fsync the temp AOF file ${tmpName}: ${strerror(syncErr)}.`, syncErr));
       return;
@@ -99,7 +92,7 @@ function persistNow(afs: AofFs, l: AofLayout, am: AofManifest, done: (err: Error
       return;
     }
     afs.fdatasyncAsync(dirFd, (dirErr) => {
-      closeQuietly(dirFd);
+      closeQuietly(afs, dirFd);
       if (dirErr !== null && dirErr.code !== 'EBADF' && dirErr.code !== 'EINVAL') {
         done(writeError(`Fail to fsync AOF directory ${makePath(l.appenddirname, name)}: ${strerror(dirErr)}.`, dirErr));
         return;

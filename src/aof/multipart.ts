@@ -5,7 +5,7 @@
 
 import type { Aof } from './aof.js';
 import type { RewriteTarget } from './bgrewrite.js';
-import { makePath, strerror } from './fs.js';
+import { closeQuietly, makePath, strerror, unlinkQuietly } from './fs.js';
 import { aofFilePath, tempIncrFileName, tempRewriteBgFileName } from './manifest.js';
 import { persistManifestAsync } from './manifest-async.js';
 import { asFatal } from './loader.js';
@@ -30,13 +30,7 @@ export class MultiPartTarget implements RewriteTarget {
     }
     const log = this.aof.server.logger;
     const layout = this.aof.layout;
-    if (this.aof.writer.attached) this.aof.writer.flush(true);
-    if (this.aof.feed.pending > 0) {
-      // Those records' effects are in the dataset the view will see: they must not land in
-      // the new INCR as well. The write error is logged already; try again once it is solved.
-      log.warning("Can't rewrite the AOF while the AOF buffer can't be written (see the write error above).");
-      return false;
-    }
+    if (!this.aof.flushBeforeView()) return false;
     if (this.aof.state === 'wait-rewrite') {
       let fd: number;
       try {
@@ -64,14 +58,14 @@ export class MultiPartTarget implements RewriteTarget {
         return;
       }
       if (stale()) {
-        this.aof.afs.close(fd);
+        closeQuietly(this.aof.afs, fd);
         this.aof.unlinkQuietly(name);
         return;
       }
       persistManifestAsync(this.aof.afs, layout, manifest, (err) => {
         if (err !== null) {
           for (const l of asFatal(err).logLines) log.warning(l);
-          this.aof.afs.close(fd);
+          closeQuietly(this.aof.afs, fd);
           this.aof.unlinkQuietly(name);
           if (!stale()) ready(false);
           return;
@@ -79,16 +73,13 @@ export class MultiPartTarget implements RewriteTarget {
         // From here the manifest on disk lists the new INCR, whatever happens next.
         this.aof.manifest = manifest;
         if (stale()) {
-          this.aof.afs.close(fd);
+          closeQuietly(this.aof.afs, fd);
           return;
         }
-        // Records logged meanwhile belong to the old INCR (the view will include them).
-        this.aof.writer.flush(true);
-        if (this.aof.feed.pending > 0) {
-          // A write error: those records cannot go to the new INCR (the view has them). Keep
-          // appending to the old one; the new INCR stays listed, empty, after it.
-          log.warning("Can't rewrite the AOF while the AOF buffer can't be written (see the write error above).");
-          this.aof.afs.close(fd);
+        // Records logged meanwhile belong to the old INCR (the view will include them). On a
+        // write error, appending goes on in the old one; the new INCR stays listed, empty.
+        if (!this.aof.flushBeforeView()) {
+          closeQuietly(this.aof.afs, fd);
           ready(false);
           return;
         }
@@ -120,7 +111,7 @@ export class MultiPartTarget implements RewriteTarget {
     } catch (err) {
       // Redis names the target by its path relative to `dir` here (and bare names on success).
       log.warning(`Error trying to rename the temporary AOF base file ${tmpName} into ${makePath(layout.appenddirname, baseName)}: ${strerror(err)}`);
-      this.unlinkPath(tmpPath);
+      unlinkQuietly(this.aof.afs, tmpPath);
       done(false);
       return;
     }
@@ -188,13 +179,5 @@ export class MultiPartTarget implements RewriteTarget {
     if (this.aof.feed.pending > 0) this.aof.feed.consume(this.aof.feed.pending);
     this.aof.server.logger.notice(`Removing the temp incr aof file ${name} in the background`);
     this.aof.unlinkQuietly(name);
-  }
-
-  private unlinkPath(path: string): void {
-    try {
-      this.aof.afs.unlink(path);
-    } catch {
-      // Already gone.
-    }
   }
 }

@@ -16,13 +16,13 @@
 import fs from 'node:fs';
 import type { KeyspaceView, SnapshotEntry } from '../keyspace/snapshot.js';
 import { AofFeed } from './feed.js';
-import { type AofFs, fsError } from './fs.js';
+import { type AofFs, closeQuietly, fsError, unlinkQuietly } from './fs.js';
 import { RecordWriter } from './rewrite-records.js';
 
 /** REDIS_AUTOSYNC_BYTES: the incremental fsync interval of a rewrite (Redis 7.0). */
 export const AUTOSYNC_BYTES = 4 * 1024 * 1024;
 /** Encoded bytes handed to one write. */
-const WRITE_CHUNK = 1024 * 1024;
+export const WRITE_CHUNK = 1024 * 1024;
 /** A slice yields the event loop after this long. */
 const SLICE_MS = 2;
 /**
@@ -255,20 +255,11 @@ export class RewriteBody {
 
   private closeFd(): void {
     if (this.fd < 0) return;
-    const fd = this.fd;
+    closeQuietly(this.afs, this.fd);
     this.fd = -1;
-    try {
-      this.afs.close(fd);
-    } catch {
-      // Nothing of value is left in it.
-    }
   }
 
   private unlinkTemp(): void {
-    try {
-      this.afs.unlink(this.tmpPath);
-    } catch {
-      // Never created, or already gone.
-    }
+    unlinkQuietly(this.afs, this.tmpPath);
   }
 }

@@ -20,7 +20,7 @@
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import type { AofFeed } from './feed.js';
-import { type AofFs, strerror } from './fs.js';
+import { type AofFs, closeQuietly, strerror } from './fs.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
@@ -133,11 +133,8 @@ export class AofWriter {
       this.fsyncFailedUnderAlways(err);
       return;
     }
-    try {
-      this.afs.close(this.fd);
-    } catch {
-      // Closing cannot lose data here: the fsync above has run.
-    }
+    // Closing cannot lose data here: the fsync above has run.
+    closeQuietly(this.afs, this.fd);
     this.fd = -1;
     this.incrSize = 0;
     this.incrFsyncOffset = 0;
@@ -186,11 +183,7 @@ export class AofWriter {
       this.inflightByFd.delete(fd);
       this.retiring.delete(fd);
       if (err && err.code !== 'EBADF' && err.code !== 'EINVAL') this.server.logger.warning(`Fail to fsync the AOF file: ${strerror(err)}`);
-      try {
-        this.afs.close(fd);
-      } catch {
-        // Closed already: nothing to do.
-      }
+      closeQuietly(this.afs, fd);
     });
   }
 

@@ -80,15 +80,19 @@ function cDirname(p: string): string {
   return s === '' ? '/' : s;
 }
 
-/** fopen(path, "r") + fstat + read; a directory opens but fails to read, as with stdio. */
-function readForDetection(filepath: string): Buffer | 'dir' {
-  let fd: number;
+/** fopen(path, "r"), or redis-check-aof's message and exit 1. */
+function openOrExit(filepath: string): number {
   try {
-    fd = fs.openSync(filepath, 'r');
+    return fs.openSync(filepath, 'r');
   } catch (e) {
     out(`Cannot open file ${filepath}: ${strerror(e)}\n`);
     throw new Exit(1);
   }
+}
+
+/** fopen(path, "r") + fstat + read; a directory opens but fails to read, as with stdio. */
+function readForDetection(filepath: string): Buffer | 'dir' {
+  const fd = openOrExit(filepath);
   try {
     if (fs.fstatSync(fd).isDirectory()) return 'dir';
     return fs.readFileSync(fd);
@@ -116,13 +120,7 @@ function isManifest(filepath: string): boolean {
 
 /** fileIsRDB: at least 8 bytes starting with "REDIS". */
 function isRdb(filepath: string): boolean {
-  let fd: number;
-  try {
-    fd = fs.openSync(filepath, 'r');
-  } catch (e) {
-    out(`Cannot open file ${filepath}: ${strerror(e)}\n`);
-    throw new Exit(1);
-  }
+  const fd = openOrExit(filepath);
   try {
     if (fs.fstatSync(fd).size < 8) return false;
     const head = Buffer.alloc(5);

@@ -2,6 +2,7 @@
 // (CLIENT is in client.ts, CONFIG in config.ts, COMMAND in command.ts, DEBUG in debug.ts.)
 
 import type { Client } from '../server/client.js';
+import type { RewriteReply } from '../server/persistence.js';
 import { buildInfo } from '../server/info.js';
 import { keyMemoryUsage } from '../server/memory-usage.js';
 import { parseInt64 } from '../resp/numbers.js';
@@ -58,11 +59,11 @@ const HELP_SUBCOMMAND = {
 
 // BGREWRITEAOF
 function bgrewriteaofCommand(c: Client): void {
-  const send = (r: { readonly ok: string } | { readonly error: string }): void => {
+  const send = (r: RewriteReply): void => {
     if ('ok' in r) c.reply.simple(r.ok);
     else c.reply.error(r.error);
   };
-  let answered: { readonly ok: string } | { readonly error: string } | null = null;
+  let answered: RewriteReply | null = null;
   let parked = false;
   c.server.persistence.bgrewriteaof((r) => {
     if (!parked) {

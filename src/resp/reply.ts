@@ -7,8 +7,8 @@
 // many replies in one loop turn cost one socket write.
 
 import { formatDouble } from './numbers.js';
+import { type Latin1Buffer, writeLatin1 } from './latin1.js';
 
-type Latin1Buffer = Buffer & { latin1Write(s: string, offset: number, length?: number): number };
 
 const CHUNK = 16 * 1024;
 /** A buffer grown past this is not kept once its bytes are handed to the socket. */
@@ -67,20 +67,9 @@ export class ReplyWriter {
     this.text(s);
   }
 
-  /**
-   * Writes latin1 text at the end (space already ensured). Short strings are copied by a JS
-   * loop: cheaper than a native latin1Write() call, which is kept for longer ones.
-   */
+  /** Writes latin1 text at the end (space already ensured). */
   private text(s: string): void {
-    const n = s.length;
-    if (n <= 16) {
-      const buf = this.buf;
-      let at = this.len;
-      for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i);
-      this.len = at;
-    } else {
-      this.len += this.buf.latin1Write(s, this.len);
-    }
+    this.len = writeLatin1(this.buf, this.len, s);
   }
 
   /** Raw protocol bytes (already encoded). */

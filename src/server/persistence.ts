@@ -5,6 +5,9 @@ import type { AofFs } from '../aof/fs.js';
 import type { Client } from './client.js';
 import type { PersistenceInfo } from './info-persistence.js';
 
+/** BGREWRITEAOF's reply: a status line, or an error (without the "-"). */
+export type RewriteReply = { readonly ok: string } | { readonly error: string };
+
 export interface PersistenceModule {
   /** Before replies are released: write (and by policy fsync) what this turn logged. */
   beforeSleep(): void;
@@ -14,7 +17,7 @@ export interface PersistenceModule {
   /** Takes a reply that must wait for durability (appendfsync always); true if taken. */
   holdReply(c: Client, out: Buffer | null, close: boolean): boolean;
   /** BGREWRITEAOF: reply() gets the status line or the error text, maybe later. */
-  bgrewriteaof(reply: (r: { readonly ok: string } | { readonly error: string }) => void): void;
+  bgrewriteaof(reply: (r: RewriteReply) => void): void;
   /** prepareForShutdown: false (logged) if the AOF cannot let the server exit now. */
   mayShutdown(force: boolean): boolean;
   /** SHUTDOWN and close(): stop a rewrite; flush, fsync, close the file (idempotent). */
