@@ -80,17 +80,20 @@ async function legacyDigest(): Promise<string> {
   }
 }
 
+
+/** What an upgrade of the legacy appendonly.aof logs (Redis 7.0's lines). */
+const upgradeLines = (): string[] => [
+  N(MIGRATED),
+  N('DB loaded from base file appendonly.aof: <t> seconds'),
+  N('DB loaded from append only file: <t> seconds'),
+  N(`Creating AOF incr file ${INCR_NAME} on server start`),
+];
 test('(i) a legacy appendonly.aof is moved into appendonlydir as base seq 1, with a new incr', async () => {
   const want = await legacyDigest();
   const dir = makeDir({ 'appendonly.aof': LEGACY });
   const r = await start(dir);
   const srv = started(r);
-  assert.deepEqual(r.log, [
-    N(MIGRATED),
-    N('DB loaded from base file appendonly.aof: <t> seconds'),
-    N('DB loaded from append only file: <t> seconds'),
-    N(`Creating AOF incr file ${INCR_NAME} on server start`),
-  ]);
+  assert.deepEqual(r.log, upgradeLines());
   assert.equal(await digest(srv), want);
   assert.equal(await call(srv, 'SET', 'new', '1'), '+OK\r\n');
   await stop(srv);
@@ -114,12 +117,7 @@ test('(i) an upgrade interrupted after the manifest was written, before the rena
   const dir = makeDir({ 'appendonly.aof': LEGACY, 'appendonlydir/appendonly.aof.manifest': 'file appendonly.aof seq 1 type b\n' });
   const r = await start(dir);
   const srv = started(r);
-  assert.deepEqual(r.log, [
-    N(MIGRATED),
-    N('DB loaded from base file appendonly.aof: <t> seconds'),
-    N('DB loaded from append only file: <t> seconds'),
-    N(`Creating AOF incr file ${INCR_NAME} on server start`),
-  ]);
+  assert.deepEqual(r.log, upgradeLines());
   assert.equal(await digest(srv), want);
   await stop(srv);
   assert.equal(fs.existsSync(path.join(dir, 'appendonly.aof')), false);
